@@ -1,0 +1,112 @@
+package io.busmesh;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads one JSON object of configuration with the errors a user can act on: a misspelt key, a
+ * wrong type or an out-of-range value fails at once with a sentence naming the key, the value and
+ * what is expected, instead of being ignored or turned into a default.
+ */
+public final class ConfigReader {
+
+  private final String where;
+  private final JsonObject json;
+
+  /**
+   * @param where     names the object in messages, e.g. {@code "conf of CalculatorVerticle"}
+   * @param json      the object to read ({@code null} reads as empty)
+   * @param knownKeys every key the reader accepts; any other key is rejected as a likely typo
+   */
+  public ConfigReader(String where, JsonObject json, String... knownKeys) {
+    this.where = where;
+    this.json = json == null ? new JsonObject() : json;
+    List<String> known = Arrays.asList(knownKeys);
+    Set<String> unknown = new TreeSet<>(this.json.fieldNames());
+    unknown.removeAll(known);
+    if (!unknown.isEmpty()) {
+      throw fail("unknown key" + (unknown.size() > 1 ? "s " : " ") + unknown + "; the keys it accepts are " + known);
+    }
+  }
+
+  public String string(String key, String defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw fail("'" + key + "' must be a non-empty string, got " + show(v));
+    }
+    return s;
+  }
+
+  public int positiveInt(String key, int defaultValue) {
+    return (int) longInRange(key, defaultValue, 1, Integer.MAX_VALUE, "a positive integer");
+  }
+
+  public long nonNegativeLong(String key, long defaultValue) {
+    return longInRange(key, defaultValue, 0, Long.MAX_VALUE, "an integer ≥ 0");
+  }
+
+  public long positiveLong(String key, long defaultValue) {
+    return longInRange(key, defaultValue, 1, Long.MAX_VALUE, "a positive integer");
+  }
+
+  public double fraction(String key, double defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof Number n) || !(n.doubleValue() >= 0.0 && n.doubleValue() <= 1.0)) {
+      throw fail("'" + key + "' must be a number between 0.0 and 1.0, got " + show(v));
+    }
+    return n.doubleValue();
+  }
+
+  public boolean bool(String key, boolean defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw fail("'" + key + "' must be true or false, got " + show(v));
+    }
+    return b;
+  }
+
+  public JsonObject object(String key, JsonObject defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof JsonObject o)) {
+      throw fail("'" + key + "' must be a JSON object, got " + show(v));
+    }
+    return o;
+  }
+
+  private long longInRange(String key, long defaultValue, long min, long max, String expected) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    boolean integral = v instanceof Integer || v instanceof Long
+        || (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()));
+    if (!integral || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
+      throw fail("'" + key + "' must be " + expected + ", got " + show(v));
+    }
+    return ((Number) v).longValue();
+  }
+
+  private IllegalArgumentException fail(String problem) {
+    return new IllegalArgumentException("Invalid " + where + ": " + problem + ".");
+  }
+
+  private static String show(Object v) {
+    return v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+  }
+}

@@ -1,0 +1,60 @@
+package io.busmesh;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node's membership in the busmesh service mesh.
+ *
+ * <p>Joining deploys this node's balancer. From then on the ordinary generated proxy of a service
+ * name, {@code new ServiceProxyBuilder(vertx).setAddress("calculator").build(Calculator.class)},
+ * reaches one of the service's replicas anywhere in the cluster. {@link #publish} adds a replica.
+ */
+public interface Mesh {
+
+  /** Joins with default options; see {@link #join(Vertx, MeshOptions)}. */
+  static Future<Mesh> join(Vertx vertx) {
+    return join(vertx, new MeshOptions());
+  }
+
+  /**
+   * Joins {@code vertx} (normally clustered) to the mesh. A Vert.x instance has one mesh: the first
+   * join creates it with {@code options}, later joins return the same mesh.
+   */
+  static Future<Mesh> join(Vertx vertx, MeshOptions options) {
+    return MeshImpl.join(vertx, options);
+  }
+
+  /** The Vert.x node id of this node in the cluster. */
+  String nodeId();
+
+  /** Publishes {@code impl} as one replica of {@code service} with default options. */
+  default <T> Future<Publication> publish(String service, Class<T> iface, T impl) {
+    return publish(service, iface, impl, new PublishOptions());
+  }
+
+  /**
+   * Publishes {@code impl}, an implementation of the {@code @ProxyGen} interface {@code iface}, as a
+   * new replica of {@code service} at its own clustered address. The future completes once the
+   * replica is in the registry and can be called.
+   */
+  <T> Future<Publication> publish(String service, Class<T> iface, T impl, PublishOptions options);
+
+  /** The replicas of {@code service} in this node's view, sorted by address. */
+  List<Replica> replicas(String service);
+
+  /**
+   * Completes with the replicas of {@code service} once this node's view holds at least
+   * {@code count} of them; fails after {@code timeoutMs} with a message saying how many it saw.
+   */
+  Future<List<Replica>> awaitReplicas(String service, int count, long timeoutMs);
+
+  /** This node's per-replica call statistics for {@code service}, keyed by replica address. */
+  Map<String, ReplicaStats> stats(String service);
+
+  /** Closes this node's publications (draining each), then stops its balancer. */
+  Future<Void> close();
+}

@@ -1,0 +1,170 @@
+package io.busmesh.balance;
+
+import io.busmesh.MeshOptions;
+import io.busmesh.Replica;
+import io.busmesh.ReplicaStats;
+import io.busmesh.registry.NodeWatcher;
+import io.busmesh.registry.ReplicaRegistry;
+import io.busmesh.registry.ReplicaView;
+import io.busmesh.registry.ViewChange;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one balancer of a node. It keeps this node's {@link ReplicaView} (pushed changes, a periodic
+ * resync, and node departures applied at once) and answers, on each service name, for the calls
+ * this node's generated proxies send there, routing each to a replica address.
+ */
+public final class BalancerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
+  /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
+  private static final int DEPARTED_STATS_KEPT = 1_000;
+
+  private final MeshOptions options;
+  private final ReplicaRegistry registry;
+  private final Map<String, ServiceRoute> routes = new HashMap<>();
+  private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> departed = new LinkedHashMap<>();
+  private volatile ReplicaView view = ReplicaView.EMPTY;
+  private long changesSeen;
+  private AutoCloseable nodeWatcher;
+
+  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry) {
+    this.options = options;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    registerServiceExceptionCodec();
+    options.configuredServices().forEach(this::ensureRoute);
+    MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
+    nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)));
+    vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
+    return changes.completion().compose(v -> resync());
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    nodeWatcher.close();
+    return Future.succeededFuture();
+  }
+
+  /** The current view; safe to read from any thread. */
+  public ReplicaView view() {
+    return view;
+  }
+
+  /** This node's statistics for the replicas of {@code service} it has called, keyed by address. */
+  public Map<String, ReplicaStats> stats(String service) {
+    Map<String, ReplicaStats> result = new LinkedHashMap<>();
+    clients.values().stream()
+        .filter(c -> c.replica().service().equals(service))
+        .map(ReplicaClient::stats)
+        .sorted((a, b) -> a.address().compareTo(b.address()))
+        .forEach(s -> result.put(s.address(), s));
+    return result;
+  }
+
+  private void onChange(Message<Object> change) {
+    try {
+      changesSeen++;
+      setView(ViewChange.apply(view, change.body()));
+      change.reply(null);
+    } catch (IllegalArgumentException e) {
+      log.warn("Ignored a malformed registry change: " + e.getMessage());
+      change.fail(400, e.getMessage());
+    }
+  }
+
+  private void onNodeLeft(String nodeId) {
+    changesSeen++;
+    ReplicaView before = view;
+    setView(view.withoutNode(nodeId));
+    if (before != view) {
+      log.info("Node " + nodeId + " left the cluster; its replicas were removed from this node's view");
+    }
+    registry.readAll().compose(registry::forgetDeadNodes)
+        .onFailure(err -> log.warn("Could not delete the registry entries of departed node " + nodeId + ": " + err.getMessage()));
+  }
+
+  /** Replaces the view with the registry's content, unless a pushed change arrived meanwhile. */
+  private Future<Void> resync() {
+    long changesBefore = changesSeen;
+    return registry.readAll().map(entries -> {
+      if (changesSeen == changesBefore) {
+        setView(ReplicaView.of(entries).onNodes(registry.liveNodes()));
+      }
+      return entries;
+    }).compose(registry::forgetDeadNodes).recover(err -> {
+      log.warn("Registry resync failed, keeping the current view: " + err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private void setView(ReplicaView next) {
+    ReplicaView previous = view;
+    view = next;
+    next.services().forEach(this::ensureRoute);
+    for (String service : previous.services()) {
+      for (Replica r : previous.replicas(service)) {
+        if (!next.contains(r.address())) {
+          markDeparted(r.address());
+        }
+      }
+    }
+  }
+
+  private void markDeparted(String address) {
+    departed.remove(address);
+    departed.put(address, Boolean.TRUE);
+    while (departed.size() > DEPARTED_STATS_KEPT) {
+      String oldest = departed.keySet().iterator().next();
+      departed.remove(oldest);
+      if (!view.contains(oldest)) {
+        clients.remove(oldest);
+      }
+    }
+  }
+
+  private void ensureRoute(String service) {
+    if (routes.containsKey(service)) {
+      return;
+    }
+    ServiceRoute route = new ServiceRoute(service, options.forService(service),
+        () -> view.replicas(service), this::clientOf);
+    routes.put(service, route);
+    // Local only: each node answers for its own callers, so routing never leaves the node to pick.
+    vertx.eventBus().localConsumer(service, route);
+  }
+
+  private ReplicaClient clientOf(Replica replica) {
+    ReplicaClient client = clients.get(replica.address());
+    if (client == null) {
+      client = new ReplicaClient(vertx.eventBus(), replica);
+      clients.put(replica.address(), client);
+    }
+    return client;
+  }
+
+  private void registerServiceExceptionCodec() {
+    try {
+      vertx.eventBus().registerDefaultCodec(ServiceException.class, new ServiceExceptionMessageCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // A generated proxy or handler on this node registered it first.
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.busmesh.balance;
+
+import io.busmesh.Replica;
+import io.busmesh.ServiceOptions;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The path of a call to one service on this node: the generated proxy sends to the service name,
+ * this local consumer picks a replica with the service's strategy and relays the replica's answer
+ * (result, {@code ServiceException} or timeout) back unchanged. Runs on the balancer's event loop.
+ */
+final class ServiceRoute implements Handler<Message<Object>> {
+
+  private final String service;
+  private final Supplier<List<Replica>> replicas;
+  private final Function<Replica, ReplicaClient> clients;
+  private volatile Strategy strategy;
+  private volatile long timeoutMs;
+
+  ServiceRoute(String service, ServiceOptions options, Supplier<List<Replica>> replicas,
+               Function<Replica, ReplicaClient> clients) {
+    this.service = service;
+    this.replicas = replicas;
+    this.clients = clients;
+    configure(options);
+  }
+
+  /** Applies new options; the next call uses them. */
+  void configure(ServiceOptions options) {
+    this.strategy = Strategy.named(options.getStrategy());
+    this.timeoutMs = options.getCallTimeoutMs();
+  }
+
+  @Override
+  public void handle(Message<Object> call) {
+    List<Replica> candidates = replicas.get();
+    if (candidates.isEmpty()) {
+      call.reply(new ReplyException(ReplyFailure.NO_HANDLERS, -1,
+          "No replica is registered for service '" + service + "': publish one with Mesh.publish(\""
+              + service + "\", ...) on a node of this cluster, or check the service name"));
+      return;
+    }
+    Replica replica = strategy.pick(candidates, call);
+    clients.apply(replica).forward(call, timeoutMs).onComplete(answer -> relay(call, answer));
+  }
+
+  private static void relay(Message<Object> call, AsyncResult<Message<Object>> answer) {
+    if (answer.succeeded()) {
+      Message<Object> reply = answer.result();
+      if (reply.headers().isEmpty()) {
+        call.reply(reply.body());
+      } else {
+        call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers()));
+      }
+    } else if (answer.cause() instanceof ReplyException failure) {
+      call.reply(failure); // keeps a ServiceException's code, message and debug info
+    } else {
+      call.fail(500, "Call to service failed: " + answer.cause());
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.busmesh.examples.calculator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.serviceproxy.ServiceException;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/** The calculator, with an optional artificial service time and share of failing calls for demos and benchmarks. */
+public class CalculatorImpl implements Calculator {
+
+  /** Failure code of a failure injected through {@code failRate}. */
+  public static final int INJECTED_FAILURE = 503;
+
+  private final Vertx vertx;
+  private final long delayMs;
+  private final double failRate;
+
+  public CalculatorImpl(Vertx vertx, long delayMs, double failRate) {
+    this.vertx = vertx;
+    this.delayMs = delayMs;
+    this.failRate = failRate;
+  }
+
+  @Override
+  public Future<Integer> add(int a, int b) {
+    return answer(() -> Future.succeededFuture(Math.addExact(a, b)));
+  }
+
+  @Override
+  public Future<Integer> subtract(int a, int b) {
+    return answer(() -> Future.succeededFuture(Math.subtractExact(a, b)));
+  }
+
+  @Override
+  public Future<Integer> multiply(int a, int b) {
+    return answer(() -> Future.succeededFuture(Math.multiplyExact(a, b)));
+  }
+
+  @Override
+  public Future<Integer> divide(int a, int b) {
+    return answer(() -> b == 0
+        ? ServiceException.fail(DIVISION_BY_ZERO, "Division by zero: " + a + " / 0")
+        : Future.succeededFuture(a / b));
+  }
+
+  private Future<Integer> answer(Supplier<Future<Integer>> result) {
+    if (failRate > 0 && ThreadLocalRandom.current().nextDouble() < failRate) {
+      return ServiceException.fail(INJECTED_FAILURE, "Injected failure (failRate " + failRate + ")");
+    }
+    if (delayMs == 0) {
+      return result.get();
+    }
+    Promise<Integer> promise = Promise.promise();
+    vertx.setTimer(delayMs, id -> result.get().onComplete(promise));
+    return promise.future();
+  }
+}

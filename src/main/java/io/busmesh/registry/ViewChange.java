@@ -1,0 +1,33 @@
+package io.busmesh.registry;
+
+import io.busmesh.Replica;
+import io.vertx.core.json.JsonObject;
+
+/** The message a registry change sends to each balancer: {@code {"added": replica}} or {@code {"removed": address}}. */
+public final class ViewChange {
+
+  private ViewChange() {
+  }
+
+  static JsonObject added(Replica replica) {
+    return new JsonObject().put("added", replica.toJson());
+  }
+
+  static JsonObject removed(String address) {
+    return new JsonObject().put("removed", address);
+  }
+
+  /** Applies a change message to a view; fails with a clear message when the change is malformed. */
+  public static ReplicaView apply(ReplicaView view, Object change) {
+    if (!(change instanceof JsonObject json)) {
+      throw new IllegalArgumentException("registry change must be a JSON object, got " + change);
+    }
+    if (json.getValue("added") instanceof JsonObject added) {
+      return view.with(Replica.fromJson(added));
+    }
+    if (json.getValue("removed") instanceof String address) {
+      return view.without(address);
+    }
+    throw new IllegalArgumentException("registry change must hold 'added' (a replica) or 'removed' (an address), got " + json.encode());
+  }
+}
