@@ -3,6 +3,7 @@ package io.busmesh.examples.calculator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,7 +43,7 @@ public class CalculatorImpl implements Calculator {
   @Override
   public Future<Integer> divide(int a, int b) {
     return answer(() -> b == 0
-        ? ServiceException.fail(DIVISION_BY_ZERO, "Division by zero: " + a + " / 0")
+        ? ServiceException.fail(DIVISION_BY_ZERO, "Division by zero: " + a + " / 0", new JsonObject().put("dividend", a))
         : Future.succeededFuture(a / b));
   }
 

@@ -1,0 +1,265 @@
+package io.busmesh;
+
+import io.busmesh.examples.calculator.Calculator;
+import io.busmesh.examples.calculator.CalculatorImpl;
+import io.busmesh.test.Await;
+import io.busmesh.test.TestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mesh across real clustered Vert.x nodes (Hazelcast on 127.0.0.1). */
+class MeshClusterTest {
+
+  private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(15);
+
+  private TestCluster cluster;
+
+  @BeforeEach
+  void startCluster() {
+    cluster = new TestCluster();
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void aGeneratedProxyOnAnotherNodeReachesAPublishedReplica() throws Exception {
+    Vertx server = cluster.addNode();
+    Mesh serverMesh = join(server);
+    Publication replica = publishCalculator(server, serverMesh, "calculator");
+    Vertx caller = cluster.addNode();
+    Mesh callerMesh = join(caller);
+    callerMesh.awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+
+    assertEquals(5, await(calculator.add(2, 3)));
+    assertEquals(-1, await(calculator.subtract(2, 3)));
+    assertEquals(6, await(calculator.multiply(2, 3)));
+    assertEquals(3, await(calculator.divide(7, 2)));
+    assertEquals(4, callerMesh.stats("calculator").get(replica.replica().address()).succeeded());
+  }
+
+  @Test
+  void callsSpreadOverThreeReplicas() throws Exception {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Vertx server = cluster.addNode();
+      addresses.add(publishCalculator(server, join(server), "calculator").replica().address());
+    }
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller);
+    mesh.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Future.all(calls).await(30, TimeUnit.SECONDS);
+
+    Map<String, ReplicaStats> stats = mesh.stats("calculator");
+    assertEquals(addresses.stream().sorted().toList(), List.copyOf(stats.keySet()));
+    stats.values().forEach(s -> assertEquals(100, s.succeeded(), "calls answered by " + s.address()));
+  }
+
+  @Test
+  void aServiceExceptionReachesTheCallerWithItsCodeMessageAndDebugInfo() throws Exception {
+    Vertx server = cluster.addNode();
+    publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+
+    Throwable failure = failureOf(calculator.divide(7, 0));
+
+    ServiceException e = assertInstanceOf(ServiceException.class, failure);
+    assertEquals(Calculator.DIVISION_BY_ZERO, e.failureCode());
+    assertEquals("Division by zero: 7 / 0", e.getMessage());
+    assertEquals(new JsonObject().put("dividend", 7), e.getDebugInfo());
+  }
+
+  @Test
+  void headersReachTheReplicaUntouched() throws Exception {
+    Vertx server = cluster.addNode();
+    Mesh serverMesh = join(server);
+    List<String> tokens = new ArrayList<>();
+    serverMesh.publish("echo", Calculator.class, new CalculatorImpl(server, 0, 0.0)).await(20, TimeUnit.SECONDS);
+    server.eventBus().addInboundInterceptor(ctx -> {
+      if (ctx.message().address().startsWith("busmesh.r.echo")) {
+        synchronized (tokens) {
+          tokens.add(ctx.message().headers().get("action") + ":" + ctx.message().headers().get("auth-token"));
+        }
+      }
+      ctx.next();
+    });
+    Vertx caller = cluster.addNode();
+    join(caller).awaitReplicas("echo", 1, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("echo").setToken("secret-token").build(Calculator.class);
+
+    assertEquals(9, await(calculator.multiply(3, 3)));
+    synchronized (tokens) {
+      assertEquals(List.of("multiply:secret-token"), tokens);
+    }
+  }
+
+  @Test
+  void aServiceWithNoReplicaFailsAtOnceWithAClearError() throws Exception {
+    Vertx node = cluster.addNode();
+    Mesh mesh = Mesh.join(node, new MeshOptions().setService("billing", new ServiceOptions()))
+        .await(30, TimeUnit.SECONDS);
+    Calculator billing = new ServiceProxyBuilder(node).setAddress("billing")
+        .setOptions(new DeliveryOptions().setSendTimeout(10_000)).build(Calculator.class);
+
+    long started = System.nanoTime();
+    Throwable failure = failureOf(billing.add(1, 2));
+    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+    ReplyException e = assertInstanceOf(ReplyException.class, failure);
+    assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+    assertTrue(e.getMessage().contains("No replica is registered for service 'billing'"), e.getMessage());
+    assertTrue(elapsedMs < 1_000, "failed after " + elapsedMs + " ms instead of at once");
+    assertTrue(mesh.replicas("billing").isEmpty());
+  }
+
+  @Test
+  void aNameNoNodeKnowsFailsAtOnceNamingTheAddress() throws Exception {
+    Vertx node = cluster.addNode();
+    join(node);
+    Calculator unknown = new ServiceProxyBuilder(node).setAddress("no-such-service")
+        .setOptions(new DeliveryOptions().setSendTimeout(10_000)).build(Calculator.class);
+
+    long started = System.nanoTime();
+    ReplyException e = assertInstanceOf(ReplyException.class, failureOf(unknown.add(1, 2)));
+
+    assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+    assertTrue(e.getMessage().contains("no-such-service"), e.getMessage());
+    assertTrue((System.nanoTime() - started) / 1_000_000 < 1_000);
+  }
+
+  @Test
+  void aReplicaWhoseLastPublicationClosedFailsFastNamingTheService() throws Exception {
+    Vertx server = cluster.addNode();
+    Publication publication = publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller);
+    mesh.awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    assertEquals(2, await(calculator.add(1, 1)));
+
+    publication.close().await(20, TimeUnit.SECONDS);
+
+    // close() completes only after every balancer acknowledged the removal: no waiting needed.
+    assertTrue(mesh.replicas("calculator").isEmpty());
+    ReplyException e = assertInstanceOf(ReplyException.class, failureOf(calculator.add(1, 1)));
+    assertTrue(e.getMessage().contains("No replica is registered for service 'calculator'"), e.getMessage());
+  }
+
+  @Test
+  void aClosedReplicaNodeLeavesEveryViewAndCallsGoOnOnTheOthers() throws Exception {
+    List<Vertx> servers = new ArrayList<>();
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Vertx server = cluster.addNode();
+      servers.add(server);
+      addresses.add(publishCalculator(server, join(server), "calculator").replica().address());
+    }
+    Vertx callerA = cluster.addNode();
+    Mesh meshA = join(callerA);
+    Vertx callerB = cluster.addNode();
+    Mesh meshB = join(callerB);
+    meshA.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
+    meshB.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
+
+    cluster.closeNode(servers.get(0));
+
+    String gone = addresses.get(0);
+    for (Mesh mesh : List.of(meshA, meshB)) {
+      Await.until("the closed node's replica leaves the view", VIEW_TIMEOUT,
+          () -> mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(gone)));
+      assertEquals(2, mesh.replicas("calculator").size());
+    }
+    Calculator calculator = new ServiceProxyBuilder(callerA).setAddress("calculator").build(Calculator.class);
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Future.all(calls).await(30, TimeUnit.SECONDS);
+    assertTrue(calls.stream().allMatch(Future::succeeded));
+    ReplicaStats survivor1 = meshA.stats("calculator").get(addresses.get(1));
+    ReplicaStats survivor2 = meshA.stats("calculator").get(addresses.get(2));
+    assertEquals(100, survivor1.succeeded() + survivor2.succeeded());
+  }
+
+  @Test
+  void closingAPublicationDuringCallsLosesNoCall() throws Exception {
+    Vertx serverA = cluster.addNode();
+    Publication closing = Mesh.join(serverA).compose(m -> m.publish("calculator", Calculator.class,
+        new CalculatorImpl(serverA, 20, 0.0))).await(30, TimeUnit.SECONDS);
+    Vertx serverB = cluster.addNode();
+    Mesh.join(serverB).compose(m -> m.publish("calculator", Calculator.class, new CalculatorImpl(serverB, 20, 0.0)))
+        .await(30, TimeUnit.SECONDS);
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller);
+    mesh.awaitReplicas("calculator", 2, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator")
+        .setOptions(new DeliveryOptions().setSendTimeout(10_000)).build(Calculator.class);
+
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Await.until("calls are in flight at the closing replica", VIEW_TIMEOUT, () -> closing.inFlight() > 0);
+    Future<Void> closed = closing.close();
+    for (int i = 200; i < 400; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    closed.await(30, TimeUnit.SECONDS);
+    Future.join(calls).await(30, TimeUnit.SECONDS);
+
+    for (int i = 0; i < calls.size(); i++) {
+      assertTrue(calls.get(i).succeeded(), "call " + i + " failed: " + calls.get(i).cause());
+      assertEquals(i + 1, calls.get(i).result());
+    }
+    assertEquals(0, closing.inFlight());
+    assertTrue(mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(closing.replica().address())));
+  }
+
+  private static Mesh join(Vertx vertx) throws Exception {
+    return Mesh.join(vertx).await(30, TimeUnit.SECONDS);
+  }
+
+  private static Publication publishCalculator(Vertx vertx, Mesh mesh, String service) throws Exception {
+    return mesh.publish(service, Calculator.class, new CalculatorImpl(vertx, 0, 0.0)).await(30, TimeUnit.SECONDS);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.await(20, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failureOf(Future<?> future) {
+    return assertThrows(Throwable.class, () -> future.await(20, TimeUnit.SECONDS));
+  }
+}

@@ -1,0 +1,60 @@
+package io.busmesh.test;
+
+import com.hazelcast.config.Config;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real clustered Vert.x nodes in this JVM: Hazelcast on 127.0.0.1 with the repository's
+ * {@code cluster.xml}, under a cluster name of their own so parallel runs never merge.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  private final String name = uniqueName();
+  private final List<Vertx> nodes = new ArrayList<>();
+
+  public static String uniqueName() {
+    return "busmesh-test-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Starts a new node and waits until it has joined (nodes start one at a time, as Hazelcast prefers). */
+  public Vertx addNode() throws Exception {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(name);
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    Vertx vertx = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
+        .buildClustered().await(60, TimeUnit.SECONDS);
+    nodes.add(vertx);
+    return vertx;
+  }
+
+  /** Closes one node gracefully, as a clean shutdown would. */
+  public void closeNode(Vertx node) throws Exception {
+    nodes.remove(node);
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      try {
+        nodes.get(i).close().await(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // keep closing the others
+      }
+    }
+    nodes.clear();
+  }
+}
