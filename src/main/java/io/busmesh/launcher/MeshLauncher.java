@@ -9,7 +9,10 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
+import java.util.logging.LogManager;
 
 /**
  * Main class of {@code busmesh.jar}: the Vert.x launcher, plus two things it lacks. It refuses to
@@ -28,12 +31,27 @@ public final class MeshLauncher extends VertxApplication implements VertxApplica
   }
 
   public static void main(String[] args) {
+    useBundledLoggingConfig();
     Optional<String> confProblem = ConfArgument.problem(args);
     if (confProblem.isPresent()) {
       System.err.println("busmesh: cannot start: " + confProblem.get());
       System.exit(ExitCodes.USAGE);
     }
     new MeshLauncher(args).launch();
+  }
+
+  /** Quiets Hazelcast's INFO chatter unless the user chose a logging config of their own. */
+  private static void useBundledLoggingConfig() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream config = MeshLauncher.class.getResourceAsStream("/busmesh-logging.properties")) {
+      if (config != null) {
+        LogManager.getLogManager().readConfiguration(config);
+      }
+    } catch (IOException e) {
+      System.err.println("busmesh: could not read the bundled logging config, using the JVM default: " + e);
+    }
   }
 
   @Override

@@ -17,8 +17,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestCluster implements AutoCloseable {
 
-  private final String name = uniqueName();
+  private final String name;
   private final List<Vertx> nodes = new ArrayList<>();
+
+  public TestCluster() {
+    this(uniqueName());
+  }
+
+  /** Nodes that join {@code name}, e.g. to sit beside launcher processes in their cluster. */
+  public TestCluster(String name) {
+    this.name = name;
+  }
 
   public static String uniqueName() {
     return "busmesh-test-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,0 +1,134 @@
+package io.busmesh.process;
+
+import io.busmesh.Mesh;
+import io.busmesh.Replica;
+import io.busmesh.registry.ReplicaRegistry;
+import io.busmesh.test.Await;
+import io.busmesh.test.LauncherProcess;
+import io.busmesh.test.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Nodes as users run them: separate launcher processes from target/busmesh.jar on loopback. */
+class LauncherProcessIT {
+
+  private static final String REPLICA = "io.busmesh.examples.calculator.CalculatorVerticle";
+  private static final String CLIENT = "io.busmesh.examples.calculator.CalculatorClientVerticle";
+  /**
+   * cluster.xml declares a silent member dead after 5 s (max.no.heartbeat); a killed one on loopback
+   * is usually seen within about a second through its refused connections.
+   */
+  private static final Duration FAILURE_DETECTION = Duration.ofSeconds(8);
+  private static final Duration START = Duration.ofSeconds(60);
+
+  private final List<LauncherProcess> processes = new ArrayList<>();
+  private TestCluster observer;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (LauncherProcess p : processes) {
+      p.close();
+    }
+    if (observer != null) {
+      observer.close();
+    }
+  }
+
+  @Test
+  void aKilledReplicaProcessLeavesTheRegistryAndCallsSucceedOnTheSurvivors() throws Exception {
+    String clusterName = TestCluster.uniqueName();
+    List<LauncherProcess> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      LauncherProcess replica = started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject()));
+      replicas.add(replica);
+    }
+    for (LauncherProcess replica : replicas) {
+      replica.awaitOutput("is serving", START);
+    }
+    observer = new TestCluster(clusterName);
+    Vertx observerNode = observer.addNode();
+    Mesh mesh = Mesh.join(observerNode).await(30, TimeUnit.SECONDS);
+    List<Replica> before = mesh.awaitReplicas("calculator", 3, 30_000).await(40, TimeUnit.SECONDS);
+    assertEquals(3, before.size());
+
+    LauncherProcess victim = replicas.get(0);
+    Replica victimReplica = replicaPrintedBy(victim, before);
+    long killedAt = System.nanoTime();
+    victim.kill();
+
+    Await.until("the killed replica leaves this node's view", FAILURE_DETECTION,
+        () -> mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(victimReplica.address())));
+    long droppedAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
+    Await.until("the killed replica's entry leaves the cluster map", FAILURE_DETECTION,
+        () -> registryAddresses(observerNode).equals(mesh.replicas("calculator").stream()
+            .map(Replica::address).collect(Collectors.toSet())));
+    System.out.println("Killed replica left the view " + droppedAfterMs + " ms after SIGKILL");
+
+    LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT,
+        new JsonObject().put("calls", 300).put("concurrency", 8).put("callTimeoutMs", 5_000)));
+    int exitCode = client.awaitExit(Duration.ofSeconds(90));
+    JsonObject summary = client.lastJsonLine().orElseThrow(() -> new AssertionError("no summary:\n" + client.output()));
+
+    assertEquals(0, exitCode, client.output());
+    assertEquals(300, summary.getInteger("ok"), summary.encode());
+    assertEquals(0, summary.getInteger("failed"), summary.encode());
+    Set<String> answered = summary.getJsonObject("perReplica").fieldNames();
+    assertEquals(2, answered.size(), summary.encode());
+    assertFalse(answered.contains(victimReplica.address()), summary.encode());
+  }
+
+  @Test
+  void aMissingConfFileStopsStartUpWithAClearMessage() throws Exception {
+    LauncherProcess node = started(LauncherProcess.start("bad-conf", List.of(),
+        List.of(REPLICA, "-conf", "conf/no-such-file.json")));
+
+    int exitCode = node.awaitExit(Duration.ofSeconds(60));
+
+    assertTrue(exitCode != 0, "exit code " + exitCode);
+    assertTrue(node.output().contains("-conf file 'conf/no-such-file.json' does not exist"), node.output());
+  }
+
+  @Test
+  void anInvalidConfValueStopsStartUpNamingTheKey() throws Exception {
+    LauncherProcess node = started(LauncherProcess.start("bad-value", List.of(),
+        List.of(CLIENT, "-conf", "{\"calls\": \"many\"}")));
+
+    int exitCode = node.awaitExit(Duration.ofSeconds(60));
+
+    assertTrue(exitCode != 0, "exit code " + exitCode);
+    assertTrue(node.output().contains("'calls' must be a positive integer, got \"many\""), node.output());
+  }
+
+  private LauncherProcess started(LauncherProcess process) {
+    processes.add(process);
+    return process;
+  }
+
+  /** The replica a process announced on stdout ("replica <address> of 'calculator' is serving"). */
+  private static Replica replicaPrintedBy(LauncherProcess process, List<Replica> replicas) {
+    return replicas.stream().filter(r -> process.output().contains("replica " + r.address() + " "))
+        .findFirst().orElseThrow(() -> new AssertionError("no replica announced by " + process + ":\n" + process.output()));
+  }
+
+  private static Set<String> registryAddresses(Vertx vertx) {
+    try {
+      return vertx.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+          .compose(m -> m.keys()).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the registry map", e);
+    }
+  }
+}
