@@ -2,7 +2,9 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
+import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
+import io.busmesh.test.ClusterMapOperations;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -245,6 +247,56 @@ class MeshClusterTest {
     }
     assertEquals(0, closing.inFlight());
     assertTrue(mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(closing.replica().address())));
+  }
+
+  @Test
+  void aMalformedMessageToAReplicaGetsAClearErrorAndTheReplicaKeepsServing() throws Exception {
+    Vertx server = cluster.addNode();
+    String address = publishCalculator(server, join(server), "calculator").replica().address();
+    Vertx caller = cluster.addNode();
+    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+
+    ReplyException notJson = assertInstanceOf(ReplyException.class,
+        failureOf(caller.eventBus().request(address, "add 1 2", new DeliveryOptions().addHeader("action", "add"))));
+    ReplyException noAction = assertInstanceOf(ReplyException.class,
+        failureOf(caller.eventBus().request(address, new JsonObject().put("a", 1).put("b", 2))));
+    ReplyException unknownMethod = assertInstanceOf(ReplyException.class,
+        failureOf(caller.eventBus().request(address, new JsonObject(), new DeliveryOptions().addHeader("action", "sqrt"))));
+
+    assertEquals(400, notJson.failureCode());
+    assertTrue(notJson.getMessage().contains("body must be a JSON object of named arguments, got String"), notJson.getMessage());
+    assertEquals(400, noAction.failureCode());
+    assertTrue(noAction.getMessage().contains("no 'action' header"), noAction.getMessage());
+    assertTrue(unknownMethod.getMessage().contains("sqrt"), unknownMethod.getMessage());
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    assertEquals(3, await(calculator.add(1, 2)));
+  }
+
+  @Test
+  void callsDoNotTouchAnyClusterMap() throws Exception {
+    Vertx server = cluster.addNode();
+    publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    runCalls(calculator, 50); // first calls fill Vert.x's own address cache, once per address
+
+    long before = ClusterMapOperations.count(server, caller);
+    runCalls(calculator, 2_000);
+    long after = ClusterMapOperations.count(server, caller);
+
+    assertEquals(before, after, "cluster map operations during 2000 calls");
+    // The instrument sees map operations: one registry read shows up in the count.
+    caller.sharedData().getAsyncMap(ReplicaRegistry.MAP_NAME).compose(m -> m.get("x")).await(10, TimeUnit.SECONDS);
+    assertTrue(ClusterMapOperations.count(server, caller) > after, "a registry read was not counted");
+  }
+
+  private static void runCalls(Calculator calculator, int n) throws Exception {
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Future.all(calls).await(30, TimeUnit.SECONDS);
   }
 
   private static Mesh join(Vertx vertx) throws Exception {

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  */
 public class CalculatorClientVerticle extends VerticleBase {
 
+  private static final long EXIT_GRACE_MS = 15_000;
+
   private String service;
   private int calls;
   private int concurrency;
@@ -135,6 +137,21 @@ public class CalculatorClientVerticle extends VerticleBase {
         .put("errors", errorCounts);
   }
 
+  /** A close that hangs (say, Hazelcast waiting on a dead peer) must not keep the process alive. */
+  private static void exitWithin(long graceMs, int code) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(graceMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+      System.err.println("busmesh: Vert.x did not close within " + graceMs + " ms; exiting anyway");
+      Runtime.getRuntime().halt(code);
+    }, "busmesh-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
   private void finish(AsyncResult<JsonObject> result) {
     JsonObject summary = result.succeeded() ? result.result()
         : new JsonObject().put("service", service).put("calls", issued).put("ok", ok).put("failed", Math.max(failed, 1))
@@ -143,6 +160,7 @@ public class CalculatorClientVerticle extends VerticleBase {
     System.out.flush();
     if (exitWhenDone) {
       int code = result.succeeded() && failed == 0 && issued == calls ? 0 : 1;
+      exitWithin(EXIT_GRACE_MS, code);
       vertx.close().onComplete(ar -> System.exit(code));
     }
   }

@@ -1,0 +1,46 @@
+package io.busmesh.bench;
+
+import io.busmesh.examples.calculator.Calculator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+
+import java.util.function.IntFunction;
+
+/**
+ * One way of making the benchmark's call, {@code i + 1} computed on the server JVM.
+ *
+ * @param name the mode's name in the report
+ * @param call sends call number {@code i} and completes with the server's answer
+ */
+record CallPath(String name, IntFunction<Future<Integer>> call) {
+
+  static final String MESH = "mesh";
+  static final String DIRECT_PROXY = "direct-proxy";
+  static final String RAW = "raw";
+
+  /** The ordinary generated proxy of the service name: through this node's balancer to a replica. */
+  static CallPath mesh(Vertx vertx, DeliveryOptions options) {
+    return proxy(MESH, vertx, BenchServerVerticle.SERVICE, options);
+  }
+
+  /** A generated proxy of one replica's own address: the same handler, without the balancer hop. */
+  static CallPath directProxy(Vertx vertx, String replicaAddress, DeliveryOptions options) {
+    return proxy(DIRECT_PROXY, vertx, replicaAddress, options);
+  }
+
+  /** A plain request to a plain consumer: what any event-bus RPC costs at least. */
+  static CallPath raw(Vertx vertx, DeliveryOptions options) {
+    return new CallPath(RAW, i -> vertx.eventBus()
+        .<Integer>request(BenchServerVerticle.RAW_ADDRESS, new JsonObject().put("a", i).put("b", 1), options)
+        .map(Message::body));
+  }
+
+  private static CallPath proxy(String name, Vertx vertx, String address, DeliveryOptions options) {
+    Calculator calculator = new ServiceProxyBuilder(vertx).setAddress(address).setOptions(options).build(Calculator.class);
+    return new CallPath(name, i -> calculator.add(i, 1));
+  }
+}

@@ -1,0 +1,83 @@
+package io.busmesh.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One call path at one concurrency, summed over the rounds: throughput is all calls over all
+ * measured time, percentiles come from the merged histogram, and each round's throughput is kept
+ * to show how much the figures drift.
+ */
+final class Measurement {
+
+  private final String path;
+  private final int concurrency;
+  private final Histogram latencyNanos = new Histogram(LoadRunner.MAX_TRACKED_NANOS, 3);
+  private final JsonArray roundCallsPerSecond = new JsonArray();
+  private long calls;
+  private long elapsedNanos;
+  private double slowestRound = Double.MAX_VALUE;
+  private double fastestRound;
+
+  Measurement(String path, int concurrency) {
+    this.path = path;
+    this.concurrency = concurrency;
+  }
+
+  void add(RunResult run) {
+    latencyNanos.add(run.latencyNanos());
+    calls += run.succeeded();
+    elapsedNanos += run.elapsedNanos();
+    double rate = run.callsPerSecond();
+    roundCallsPerSecond.add(Math.round(rate));
+    slowestRound = Math.min(slowestRound, rate);
+    fastestRound = Math.max(fastestRound, rate);
+  }
+
+  String path() {
+    return path;
+  }
+
+  int concurrency() {
+    return concurrency;
+  }
+
+  long calls() {
+    return calls;
+  }
+
+  double callsPerSecond() {
+    return calls / (Math.max(elapsedNanos, 1) / 1e9);
+  }
+
+  double slowestRoundCallsPerSecond() {
+    return calls == 0 ? 0 : slowestRound;
+  }
+
+  double fastestRoundCallsPerSecond() {
+    return fastestRound;
+  }
+
+  /** The latency at {@code percentile} (0 to 100), in microseconds. */
+  double micros(double percentile) {
+    return latencyNanos.getValueAtPercentile(percentile) / 1_000.0;
+  }
+
+  JsonObject toJson() {
+    return new JsonObject()
+        .put("mode", path)
+        .put("inFlight", concurrency)
+        .put("calls", calls)
+        .put("callsPerSecond", Math.round(callsPerSecond()))
+        .put("roundCallsPerSecond", roundCallsPerSecond.copy())
+        .put("p50Us", round1(micros(50)))
+        .put("p99Us", round1(micros(99)))
+        .put("p999Us", round1(micros(99.9)))
+        .put("maxUs", round1(latencyNanos.getMaxValue() / 1_000.0));
+  }
+
+  static double round1(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+}

@@ -1,0 +1,122 @@
+package io.busmesh.bench;
+
+import io.busmesh.Mesh;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * Client side of the overhead benchmark (a benchmark, not a test): measures the same addition on
+ * the server JVM through the mesh, through a proxy of the replica's own address, and as a raw
+ * event-bus request, at each concurrency of {@link BenchOptions}, then prints an
+ * {@link OverheadReport}, closes Vert.x and exits, with 0 only if every call was answered correctly.
+ * Run it with {@code bench/overhead.sh}, which also starts the {@link BenchServerVerticle}.
+ */
+public class OverheadBenchmark extends VerticleBase {
+
+  /** Concurrency of the warm-up runs: enough to exercise every path's queues without flooding them. */
+  private static final int WARMUP_CONCURRENCY = 16;
+  private static final long PROBE_RETRY_MS = 100;
+
+  private BenchOptions options;
+
+  @Override
+  public Future<?> start() {
+    try {
+      options = BenchOptions.fromJson(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    // Deployment succeeds at once; the benchmark reports through stdout and the exit code.
+    Mesh.join(vertx)
+        .compose(this::callPaths)
+        .compose(this::measure)
+        .onComplete(this::finish);
+    return Future.succeededFuture();
+  }
+
+  /** The three paths to the server, once its replica is in this node's view and its raw consumer answers. */
+  private Future<List<CallPath>> callPaths(Mesh mesh) {
+    long awaitMs = options.awaitServerSeconds() * 1_000L;
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.callTimeoutMs());
+    CallPath raw = CallPath.raw(vertx, delivery);
+    return mesh.awaitReplicas(BenchServerVerticle.SERVICE, 1, awaitMs)
+        .compose(seen -> untilAnswered(raw, System.nanoTime() + awaitMs * 1_000_000))
+        .map(v -> List.of(
+            CallPath.mesh(vertx, delivery),
+            CallPath.directProxy(vertx, mesh.replicas(BenchServerVerticle.SERVICE).get(0).address(), delivery),
+            raw));
+  }
+
+  private Future<Void> untilAnswered(CallPath path, long deadlineNanos) {
+    Promise<Void> answered = Promise.promise();
+    path.call().apply(0).onComplete(ar -> {
+      if (ar.succeeded()) {
+        answered.complete();
+      } else if (System.nanoTime() > deadlineNanos) {
+        answered.fail("No answer from the server's " + path.name() + " consumer at " + BenchServerVerticle.RAW_ADDRESS
+            + " within " + options.awaitServerSeconds() + " s (" + ar.cause() + "); is BenchServerVerticle running"
+            + " in the same cluster (-Dbusmesh.cluster.name)?");
+      } else {
+        vertx.setTimer(PROBE_RETRY_MS, id -> untilAnswered(path, deadlineNanos).onComplete(answered));
+      }
+    });
+    return answered.future();
+  }
+
+  /**
+   * Warms every path up, then measures each concurrency level in rounds. Within a level the paths
+   * take turns run by run, starting one further each round, so slow drift (JIT, GC, the other JVM)
+   * falls on all of them alike rather than on whichever would always run first.
+   */
+  private Future<OverheadReport> measure(List<CallPath> paths) {
+    OverheadReport report = new OverheadReport(paths.stream().map(CallPath::name).toList());
+    Future<Void> chain = Future.succeededFuture();
+    for (CallPath path : paths) {
+      chain = chain.compose(v -> run(path, WARMUP_CONCURRENCY, options.warmupCalls(), "warm-up")).mapEmpty();
+    }
+    for (int level : options.concurrency()) {
+      for (int round = 0; round < options.rounds(); round++) {
+        for (int turn = 0; turn < paths.size(); turn++) {
+          CallPath path = paths.get((turn + round) % paths.size());
+          String label = "round " + (round + 1) + "/" + options.rounds();
+          chain = chain.compose(v -> run(path, level, options.callsPerRun(), label)).map(run -> {
+            report.add(run);
+            return null;
+          });
+        }
+      }
+    }
+    return chain.map(report);
+  }
+
+  private Future<RunResult> run(CallPath path, int concurrency, int calls, String label) {
+    return LoadRunner.run(path, concurrency, calls, options.maxNanosPerRun()).compose(run -> {
+      System.err.printf("busmesh-bench: %-9s %-13s in-flight %3d: %7d calls, %8.0f calls/s%n",
+          label, path.name(), concurrency, run.succeeded(), run.callsPerSecond());
+      return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
+          + " call(s) failed in the " + label + " run of " + path.name() + " at " + concurrency
+          + " in flight; first: " + run.firstError());
+    });
+  }
+
+  private void finish(AsyncResult<OverheadReport> result) {
+    int exitCode;
+    if (result.succeeded()) {
+      result.result().print(System.out, options);
+      JsonObject json = result.result().toJson(options);
+      System.out.println(json.encode());
+      exitCode = 0;
+    } else {
+      System.err.println("busmesh-bench: benchmark failed: " + result.cause().getMessage());
+      exitCode = 1;
+    }
+    System.out.flush();
+    vertx.close().onComplete(ar -> System.exit(exitCode));
+  }
+}

@@ -1,0 +1,88 @@
+package io.busmesh.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's results: a table per call path and concurrency, then the mesh's cost relative to
+ * each baseline, then everything again as one JSON line for scripts.
+ */
+final class OverheadReport {
+
+  /** The paths the mesh is compared with, in report order. */
+  private static final List<String> BASELINES = List.of(CallPath.DIRECT_PROXY, CallPath.RAW);
+
+  private final List<String> paths;
+  private final Map<String, Measurement> measurements = new LinkedHashMap<>();
+
+  /** @param paths the call paths' names, in the order the table lists them */
+  OverheadReport(List<String> paths) {
+    this.paths = List.copyOf(paths);
+  }
+
+  void add(RunResult run) {
+    measurements.computeIfAbsent(key(run.path(), run.concurrency()), k -> new Measurement(run.path(), run.concurrency()))
+        .add(run);
+  }
+
+  void print(PrintStream out, BenchOptions options) {
+    out.printf("%nbusmesh overhead: server and client JVMs on loopback; %d round(s) per level, each run <= %d calls and <= %d s%n%n",
+        options.rounds(), options.callsPerRun(), options.maxSecondsPerRun());
+    out.printf("%-13s %9s %9s %11s %10s %10s %10s   %s%n",
+        "mode", "in-flight", "calls", "calls/s", "p50 us", "p99 us", "p99.9 us", "calls/s by round (min..max)");
+    for (int level : options.concurrency()) {
+      for (String path : paths) {
+        Measurement m = measurements.get(key(path, level));
+        out.printf("%-13s %9d %9d %11.0f %10.1f %10.1f %10.1f   %.0f..%.0f%n", path, level, m.calls(), m.callsPerSecond(),
+            m.micros(50), m.micros(99), m.micros(99.9), m.slowestRoundCallsPerSecond(), m.fastestRoundCallsPerSecond());
+      }
+    }
+    out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency above 1 = mesh slower)%n");
+    out.printf("%9s  %-13s %8s %8s %8s%n", "in-flight", "baseline", "calls/s", "p50", "p99");
+    for (int level : options.concurrency()) {
+      for (String baseline : BASELINES) {
+        JsonObject r = ratio(level, baseline);
+        out.printf("%9d  %-13s %8.2f %8.2f %8.2f%n", level, baseline,
+            r.getDouble("callsPerSecond"), r.getDouble("p50"), r.getDouble("p99"));
+      }
+    }
+    out.println();
+  }
+
+  JsonObject toJson(BenchOptions options) {
+    JsonArray results = new JsonArray();
+    measurements.values().forEach(m -> results.add(m.toJson()));
+    JsonArray ratios = new JsonArray();
+    for (int level : options.concurrency()) {
+      BASELINES.forEach(baseline -> ratios.add(ratio(level, baseline)));
+    }
+    return new JsonObject().put("benchmark", "busmesh-overhead").put("conf", options.toJson())
+        .put("results", results).put("ratios", ratios);
+  }
+
+  private JsonObject ratio(int level, String baseline) {
+    Measurement mesh = measurements.get(key(CallPath.MESH, level));
+    Measurement base = measurements.get(key(baseline, level));
+    return new JsonObject()
+        .put("inFlight", level)
+        .put("mode", CallPath.MESH)
+        .put("baseline", baseline)
+        .put("callsPerSecond", ratio(mesh.callsPerSecond(), base.callsPerSecond()))
+        .put("p50", ratio(mesh.micros(50), base.micros(50)))
+        .put("p99", ratio(mesh.micros(99), base.micros(99)));
+  }
+
+  /** {@code null} (printed as such) when the baseline measured nothing, rather than an infinite ratio. */
+  private static Double ratio(double value, double baseline) {
+    return baseline == 0 ? null : Math.round(value / baseline * 100) / 100.0;
+  }
+
+  private static String key(String path, int concurrency) {
+    return path + "@" + concurrency;
+  }
+}

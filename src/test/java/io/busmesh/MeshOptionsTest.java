@@ -1,0 +1,62 @@
+package io.busmesh;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class MeshOptionsTest {
+
+  @Test
+  void readsServiceOptionsOverTheDefaults() {
+    MeshOptions options = new MeshOptions(new JsonObject()
+        .put("drainTimeoutMs", 2_000)
+        .put("defaults", new JsonObject().put("callTimeoutMs", 3_000))
+        .put("services", new JsonObject().put("calculator", new JsonObject().put("strategy", "random"))));
+
+    assertEquals(2_000, options.getDrainTimeoutMs());
+    assertEquals("random", options.forService("calculator").getStrategy());
+    assertEquals(3_000, options.forService("calculator").getCallTimeoutMs());
+    assertEquals("round-robin", options.forService("billing").getStrategy());
+    assertEquals(options.toJson(), new MeshOptions(options.toJson()).toJson());
+  }
+
+  @Test
+  void aMisspeltKeyIsRejectedNamingTheKeysItAccepts() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new MeshOptions(new JsonObject().put("resyncIntervalMillis", 100)));
+
+    assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
+        + "[resyncIntervalMs, drainTimeoutMs, defaults, services].", e.getMessage());
+  }
+
+  @Test
+  void anUnknownStrategyIsRejectedListingTheKnownOnes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject()
+        .put("services", new JsonObject().put("calculator", new JsonObject().put("strategy", "fastest")))));
+
+    assertEquals("Unknown balancing strategy 'fastest'; use one of [random, round-robin]", e.getMessage());
+  }
+
+  @Test
+  void aWrongTypeOrRangeNamesTheKeyAndTheValue() {
+    assertEquals("Invalid mesh options 'services.calculator': 'callTimeoutMs' must be a positive integer, got -5.",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("services",
+            new JsonObject().put("calculator", new JsonObject().put("callTimeoutMs", -5))))).getMessage());
+    assertEquals("Invalid mesh options: 'drainTimeoutMs' must be an integer ≥ 0, got \"soon\".",
+        assertThrows(IllegalArgumentException.class,
+            () -> new MeshOptions(new JsonObject().put("drainTimeoutMs", "soon"))).getMessage());
+  }
+
+  @Test
+  void configReaderChecksFractionsAndBooleans() {
+    ConfigReader conf = new ConfigReader("conf of X", new JsonObject().put("failRate", 1.5).put("exitWhenDone", "yes"),
+        "failRate", "exitWhenDone");
+
+    assertEquals("Invalid conf of X: 'failRate' must be a number between 0.0 and 1.0, got 1.5.",
+        assertThrows(IllegalArgumentException.class, () -> conf.fraction("failRate", 0)).getMessage());
+    assertEquals("Invalid conf of X: 'exitWhenDone' must be true or false, got \"yes\".",
+        assertThrows(IllegalArgumentException.class, () -> conf.bool("exitWhenDone", true)).getMessage());
+  }
+}
