@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -289,6 +290,34 @@ class MeshClusterTest {
     // The instrument sees map operations: one registry read shows up in the count.
     caller.sharedData().getAsyncMap(ReplicaRegistry.MAP_NAME).compose(m -> m.get("x")).await(10, TimeUnit.SECONDS);
     assertTrue(ClusterMapOperations.count(server, caller) > after, "a registry read was not counted");
+  }
+
+  @Test
+  void theResyncRepairsAMissedPushAndDropsEntriesOfDeadNodes() throws Exception {
+    Vertx node = cluster.addNode();
+    Mesh mesh = Mesh.join(node, new MeshOptions().setResyncIntervalMs(100)).await(30, TimeUnit.SECONDS);
+    Replica missed = new Replica("calculator", "busmesh.r.calculator.missed", mesh.nodeId(), 1, "", 0, null);
+    Replica orphan = new Replica("calculator", "busmesh.r.calculator.orphan", "a-node-that-died", 1, "", 0, null);
+
+    // Written straight into the cluster map, as if the push to this node had been lost.
+    node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+        .compose(m -> m.put(missed.address(), missed.toJson()).compose(v -> m.put(orphan.address(), orphan.toJson())))
+        .await(10, TimeUnit.SECONDS);
+
+    Await.until("the resync brings the missed replica into the view", VIEW_TIMEOUT,
+        () -> mesh.replicas("calculator").equals(List.of(missed)));
+    Await.until("the resync deletes the dead node's entry", VIEW_TIMEOUT,
+        () -> registryKeys(node).equals(Set.of(missed.address())));
+    assertEquals(List.of(missed), mesh.replicas("calculator"));
+  }
+
+  private static Set<String> registryKeys(Vertx node) {
+    try {
+      return node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+          .compose(m -> m.keys()).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the registry map", e);
+    }
   }
 
   private static void runCalls(Calculator calculator, int n) throws Exception {

@@ -16,11 +16,13 @@ import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The one balancer of a node. It keeps this node's {@link ReplicaView} (pushed changes, a periodic
@@ -39,7 +41,8 @@ public final class BalancerVerticle extends VerticleBase {
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Boolean> departed = new LinkedHashMap<>();
   private volatile ReplicaView view = ReplicaView.EMPTY;
-  private long changesSeen;
+  /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
+  private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private AutoCloseable nodeWatcher;
 
   public BalancerVerticle(MeshOptions options, ReplicaRegistry registry) {
@@ -80,20 +83,21 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   private void onChange(Message<Object> change) {
+    UnaryOperator<ReplicaView> update;
     try {
-      changesSeen++;
-      setView(ViewChange.apply(view, change.body()));
-      change.reply(null);
+      update = ViewChange.parse(change.body());
     } catch (IllegalArgumentException e) {
       log.warn("Ignored a malformed registry change: " + e.getMessage());
       change.fail(400, e.getMessage());
+      return;
     }
+    apply(update);
+    change.reply(null);
   }
 
   private void onNodeLeft(String nodeId) {
-    changesSeen++;
     ReplicaView before = view;
-    setView(view.withoutNode(nodeId));
+    apply(v -> v.withoutNode(nodeId));
     if (before != view) {
       log.info("Node " + nodeId + " left the cluster; its replicas were removed from this node's view");
     }
@@ -101,18 +105,34 @@ public final class BalancerVerticle extends VerticleBase {
         .onFailure(err -> log.warn("Could not delete the registry entries of departed node " + nodeId + ": " + err.getMessage()));
   }
 
-  /** Replaces the view with the registry's content, unless a pushed change arrived meanwhile. */
+  private void apply(UnaryOperator<ReplicaView> change) {
+    if (changesDuringResync != null) {
+      changesDuringResync.add(change);
+    }
+    setView(change.apply(view));
+  }
+
+  /**
+   * Replaces the view with the registry's content. Changes that arrive while the registry is read
+   * are replayed on top of what was read, so neither the snapshot nor a pushed change is lost.
+   */
   private Future<Void> resync() {
-    long changesBefore = changesSeen;
+    if (changesDuringResync != null) {
+      return Future.succeededFuture(); // one resync at a time
+    }
+    List<UnaryOperator<ReplicaView>> replay = new ArrayList<>();
+    changesDuringResync = replay;
     return registry.readAll().map(entries -> {
-      if (changesSeen == changesBefore) {
-        setView(ReplicaView.of(entries).onNodes(registry.liveNodes()));
+      ReplicaView next = ReplicaView.of(entries).onNodes(registry.liveNodes());
+      for (UnaryOperator<ReplicaView> change : replay) {
+        next = change.apply(next);
       }
+      setView(next);
       return entries;
     }).compose(registry::forgetDeadNodes).recover(err -> {
       log.warn("Registry resync failed, keeping the current view: " + err.getMessage());
       return Future.succeededFuture();
-    });
+    }).onComplete(ar -> changesDuringResync = null);
   }
 
   private void setView(ReplicaView next) {

@@ -48,11 +48,11 @@ class ReplicaViewTest {
 
   @Test
   void registryChangesApplyAndMalformedOnesAreRejected() {
-    ReplicaView view = ViewChange.apply(ReplicaView.EMPTY, ViewChange.added(a1));
+    ReplicaView view = ViewChange.parse(ViewChange.added(a1)).apply(ReplicaView.EMPTY);
     assertEquals(List.of(a1), view.replicas("a"));
-    assertTrue(ViewChange.apply(view, ViewChange.removed("r.a.1")).replicas("a").isEmpty());
+    assertTrue(ViewChange.parse(ViewChange.removed("r.a.1")).apply(view).replicas("a").isEmpty());
 
-    assertThrows(IllegalArgumentException.class, () -> ViewChange.apply(view, "hello"));
-    assertThrows(IllegalArgumentException.class, () -> ViewChange.apply(view, new JsonObject().put("added", new JsonObject())));
+    assertThrows(IllegalArgumentException.class, () -> ViewChange.parse("hello"));
+    assertThrows(IllegalArgumentException.class, () -> ViewChange.parse(new JsonObject().put("added", new JsonObject())));
   }
 }
