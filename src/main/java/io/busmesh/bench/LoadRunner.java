@@ -66,7 +66,7 @@ final class LoadRunner {
   private void answered(int i, long sentNanos, AsyncResult<Integer> answer) {
     long latency = System.nanoTime() - sentNanos;
     answered++;
-    if (answer.succeeded() && answer.result() == i + 1) {
+    if (answer.succeeded() && Integer.valueOf(i + 1).equals(answer.result())) {
       latencyNanos.recordValue(Math.min(latency, MAX_TRACKED_NANOS));
     } else if (failed++ == 0) {
       firstError = answer.succeeded() ? "wrong answer " + answer.result() + " to " + i + " + 1" : String.valueOf(answer.cause());
