@@ -54,9 +54,9 @@ class MeshClusterTest {
     Publication replica = publishCalculator(server, serverMesh, "calculator");
     Vertx caller = cluster.addNode();
     Mesh callerMesh = join(caller);
-    callerMesh.awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+    awaitReplicas(callerMesh, "calculator", 1);
 
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    Calculator calculator = calculatorProxy(caller, "calculator");
 
     assertEquals(5, await(calculator.add(2, 3)));
     assertEquals(-1, await(calculator.subtract(2, 3)));
@@ -74,8 +74,8 @@ class MeshClusterTest {
     }
     Vertx caller = cluster.addNode();
     Mesh mesh = join(caller);
-    mesh.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    awaitReplicas(mesh, "calculator", 3);
+    Calculator calculator = calculatorProxy(caller, "calculator");
 
     List<Future<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -93,8 +93,8 @@ class MeshClusterTest {
     Vertx server = cluster.addNode();
     publishCalculator(server, join(server), "calculator");
     Vertx caller = cluster.addNode();
-    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    awaitReplicas(join(caller), "calculator", 1);
+    Calculator calculator = calculatorProxy(caller, "calculator");
 
     Throwable failure = failureOf(calculator.divide(7, 0));
 
@@ -119,7 +119,7 @@ class MeshClusterTest {
       ctx.next();
     });
     Vertx caller = cluster.addNode();
-    join(caller).awaitReplicas("echo", 1, 15_000).await(20, TimeUnit.SECONDS);
+    awaitReplicas(join(caller), "echo", 1);
     Calculator calculator = new ServiceProxyBuilder(caller).setAddress("echo").setToken("secret-token").build(Calculator.class);
 
     assertEquals(9, await(calculator.multiply(3, 3)));
@@ -168,8 +168,8 @@ class MeshClusterTest {
     Publication publication = publishCalculator(server, join(server), "calculator");
     Vertx caller = cluster.addNode();
     Mesh mesh = join(caller);
-    mesh.awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    awaitReplicas(mesh, "calculator", 1);
+    Calculator calculator = calculatorProxy(caller, "calculator");
     assertEquals(2, await(calculator.add(1, 1)));
 
     publication.close().await(20, TimeUnit.SECONDS);
@@ -193,8 +193,8 @@ class MeshClusterTest {
     Mesh meshA = join(callerA);
     Vertx callerB = cluster.addNode();
     Mesh meshB = join(callerB);
-    meshA.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
-    meshB.awaitReplicas("calculator", 3, 15_000).await(20, TimeUnit.SECONDS);
+    awaitReplicas(meshA, "calculator", 3);
+    awaitReplicas(meshB, "calculator", 3);
 
     cluster.closeNode(servers.get(0));
 
@@ -204,7 +204,7 @@ class MeshClusterTest {
           () -> mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(gone)));
       assertEquals(2, mesh.replicas("calculator").size());
     }
-    Calculator calculator = new ServiceProxyBuilder(callerA).setAddress("calculator").build(Calculator.class);
+    Calculator calculator = calculatorProxy(callerA, "calculator");
     List<Future<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       calls.add(calculator.add(i, 1));
@@ -226,7 +226,7 @@ class MeshClusterTest {
         .await(30, TimeUnit.SECONDS);
     Vertx caller = cluster.addNode();
     Mesh mesh = join(caller);
-    mesh.awaitReplicas("calculator", 2, 15_000).await(20, TimeUnit.SECONDS);
+    awaitReplicas(mesh, "calculator", 2);
     Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator")
         .setOptions(new DeliveryOptions().setSendTimeout(10_000)).build(Calculator.class);
 
@@ -255,7 +255,7 @@ class MeshClusterTest {
     Vertx server = cluster.addNode();
     String address = publishCalculator(server, join(server), "calculator").replica().address();
     Vertx caller = cluster.addNode();
-    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
+    awaitReplicas(join(caller), "calculator", 1);
 
     ReplyException notJson = assertInstanceOf(ReplyException.class,
         failureOf(caller.eventBus().request(address, "add 1 2", new DeliveryOptions().addHeader("action", "add"))));
@@ -269,7 +269,7 @@ class MeshClusterTest {
     assertEquals(400, noAction.failureCode());
     assertTrue(noAction.getMessage().contains("no 'action' header"), noAction.getMessage());
     assertTrue(unknownMethod.getMessage().contains("sqrt"), unknownMethod.getMessage());
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    Calculator calculator = calculatorProxy(caller, "calculator");
     assertEquals(3, await(calculator.add(1, 2)));
   }
 
@@ -278,8 +278,8 @@ class MeshClusterTest {
     Vertx server = cluster.addNode();
     publishCalculator(server, join(server), "calculator");
     Vertx caller = cluster.addNode();
-    join(caller).awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
-    Calculator calculator = new ServiceProxyBuilder(caller).setAddress("calculator").build(Calculator.class);
+    awaitReplicas(join(caller), "calculator", 1);
+    Calculator calculator = calculatorProxy(caller, "calculator");
     runCalls(calculator, 50); // first calls fill Vert.x's own address cache, once per address
 
     long before = ClusterMapOperations.count(server, caller);
@@ -307,17 +307,8 @@ class MeshClusterTest {
     Await.until("the resync brings the missed replica into the view", VIEW_TIMEOUT,
         () -> mesh.replicas("calculator").equals(List.of(missed)));
     Await.until("the resync deletes the dead node's entry", VIEW_TIMEOUT,
-        () -> registryKeys(node).equals(Set.of(missed.address())));
+        () -> TestCluster.registryAddresses(node).equals(Set.of(missed.address())));
     assertEquals(List.of(missed), mesh.replicas("calculator"));
-  }
-
-  private static Set<String> registryKeys(Vertx node) {
-    try {
-      return node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
-          .compose(m -> m.keys()).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("cannot read the registry map", e);
-    }
   }
 
   private static void runCalls(Calculator calculator, int n) throws Exception {
@@ -326,6 +317,14 @@ class MeshClusterTest {
       calls.add(calculator.add(i, 1));
     }
     Future.all(calls).await(30, TimeUnit.SECONDS);
+  }
+
+  private static void awaitReplicas(Mesh mesh, String service, int count) throws Exception {
+    mesh.awaitReplicas(service, count, 15_000).await(20, TimeUnit.SECONDS);
+  }
+
+  private static Calculator calculatorProxy(Vertx caller, String service) {
+    return new ServiceProxyBuilder(caller).setAddress(service).build(Calculator.class);
   }
 
   private static Mesh join(Vertx vertx) throws Exception {

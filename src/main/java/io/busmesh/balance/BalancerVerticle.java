@@ -19,8 +19,10 @@ import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
@@ -39,7 +41,7 @@ public final class BalancerVerticle extends VerticleBase {
   private final ReplicaRegistry registry;
   private final Map<String, ServiceRoute> routes = new HashMap<>();
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> departed = new LinkedHashMap<>();
+  private final Set<String> departed = new LinkedHashSet<>();
   private volatile ReplicaView view = ReplicaView.EMPTY;
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
@@ -150,9 +152,9 @@ public final class BalancerVerticle extends VerticleBase {
 
   private void markDeparted(String address) {
     departed.remove(address);
-    departed.put(address, Boolean.TRUE);
+    departed.add(address);
     while (departed.size() > DEPARTED_STATS_KEPT) {
-      String oldest = departed.keySet().iterator().next();
+      String oldest = departed.iterator().next();
       departed.remove(oldest);
       if (!view.contains(oldest)) {
         clients.remove(oldest);

@@ -23,19 +23,14 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final String service;
   private final Supplier<List<Replica>> replicas;
   private final Function<Replica, ReplicaClient> clients;
-  private volatile Strategy strategy;
-  private volatile long timeoutMs;
+  private final Strategy strategy;
+  private final long timeoutMs;
 
   ServiceRoute(String service, ServiceOptions options, Supplier<List<Replica>> replicas,
                Function<Replica, ReplicaClient> clients) {
     this.service = service;
     this.replicas = replicas;
     this.clients = clients;
-    configure(options);
-  }
-
-  /** Applies new options; the next call uses them. */
-  void configure(ServiceOptions options) {
     this.strategy = Strategy.named(options.getStrategy());
     this.timeoutMs = options.getCallTimeoutMs();
   }

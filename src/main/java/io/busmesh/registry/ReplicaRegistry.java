@@ -58,7 +58,7 @@ public final class ReplicaRegistry {
   /** Records {@code replica}, then tells every node's balancer. */
   public Future<Void> add(Replica replica) {
     return map.compose(m -> m.put(replica.address(), replica.toJson()))
-        .compose(v -> notifyAll(ViewChange.added(replica)));
+        .compose(v -> announce(ViewChange.added(replica)));
   }
 
   /**
@@ -67,7 +67,7 @@ public final class ReplicaRegistry {
    */
   public Future<Void> remove(Replica replica) {
     return map.compose(m -> m.remove(replica.address()))
-        .compose(v -> notifyAll(ViewChange.removed(replica.address())));
+        .compose(v -> announce(ViewChange.removed(replica.address())));
   }
 
   /** Every readable entry; a malformed one is logged and skipped rather than breaking every view. */
@@ -96,7 +96,7 @@ public final class ReplicaRegistry {
         .mapEmpty();
   }
 
-  private Future<Void> notifyAll(JsonObject change) {
+  private Future<Void> announce(JsonObject change) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(NOTIFY_TIMEOUT_MS);
     List<Future<?>> acks = new ArrayList<>();
     for (String node : liveNodes()) {

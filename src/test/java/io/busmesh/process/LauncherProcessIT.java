@@ -2,7 +2,6 @@ package io.busmesh.process;
 
 import io.busmesh.Mesh;
 import io.busmesh.Replica;
-import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.LauncherProcess;
 import io.busmesh.test.TestCluster;
@@ -73,7 +72,7 @@ class LauncherProcessIT {
         () -> mesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(victimReplica.address())));
     long droppedAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
     Await.until("the killed replica's entry leaves the cluster map", FAILURE_DETECTION,
-        () -> registryAddresses(observerNode).equals(mesh.replicas("calculator").stream()
+        () -> TestCluster.registryAddresses(observerNode).equals(mesh.replicas("calculator").stream()
             .map(Replica::address).collect(Collectors.toSet())));
     System.out.println("Killed replica left the view " + droppedAfterMs + " ms after SIGKILL");
 
@@ -121,14 +120,5 @@ class LauncherProcessIT {
   private static Replica replicaPrintedBy(LauncherProcess process, List<Replica> replicas) {
     return replicas.stream().filter(r -> process.output().contains("replica " + r.address() + " "))
         .findFirst().orElseThrow(() -> new AssertionError("no replica announced by " + process + ":\n" + process.output()));
-  }
-
-  private static Set<String> registryAddresses(Vertx vertx) {
-    try {
-      return vertx.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
-          .compose(m -> m.keys()).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("cannot read the registry map", e);
-    }
   }
 }

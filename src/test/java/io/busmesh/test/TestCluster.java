@@ -1,13 +1,17 @@
 package io.busmesh.test;
 
 import com.hazelcast.config.Config;
+import io.busmesh.registry.ReplicaRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +51,16 @@ public final class TestCluster implements AutoCloseable {
         .buildClustered().await(60, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
+  }
+
+  /** The replica addresses in the cluster-wide registry map, read through {@code node}. */
+  public static Set<String> registryAddresses(Vertx node) {
+    try {
+      return node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+          .compose(AsyncMap::keys).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the registry map", e);
+    }
   }
 
   /** Closes one node gracefully, as a clean shutdown would. */
