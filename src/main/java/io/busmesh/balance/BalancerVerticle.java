@@ -43,6 +43,8 @@ public final class BalancerVerticle extends VerticleBase {
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
   private volatile ReplicaView view = ReplicaView.EMPTY;
+  /** Per service, the view's replicas as call paths; rebuilt (new list instances) only when the view changes. */
+  private Map<String, List<ReplicaClient>> candidates = Map.of();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private AutoCloseable nodeWatcher;
@@ -140,6 +142,15 @@ public final class BalancerVerticle extends VerticleBase {
   private void setView(ReplicaView next) {
     ReplicaView previous = view;
     view = next;
+    Map<String, List<ReplicaClient>> nextCandidates = new HashMap<>();
+    for (String service : next.services()) {
+      List<Replica> replicas = next.replicas(service);
+      List<ReplicaClient> current = candidates.get(service);
+      boolean unchanged = current != null && current.size() == replicas.size()
+          && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
+      nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
+    }
+    candidates = nextCandidates;
     next.services().forEach(this::ensureRoute);
     for (String service : previous.services()) {
       for (Replica r : previous.replicas(service)) {
@@ -167,7 +178,7 @@ public final class BalancerVerticle extends VerticleBase {
       return;
     }
     ServiceRoute route = new ServiceRoute(service, options.forService(service),
-        () -> view.replicas(service), this::clientOf);
+        () -> candidates.getOrDefault(service, List.of()));
     routes.put(service, route);
     // Local only: each node answers for its own callers, so routing never leaves the node to pick.
     vertx.eventBus().localConsumer(service, route);

@@ -1,6 +1,5 @@
 package io.busmesh.balance;
 
-import io.busmesh.Replica;
 import io.vertx.core.eventbus.Message;
 
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RandomPick implements Strategy {
 
   @Override
-  public Replica pick(List<Replica> candidates, Message<?> call) {
+  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
     return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
   }
 }

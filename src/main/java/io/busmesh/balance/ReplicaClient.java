@@ -12,7 +12,7 @@ import io.vertx.core.eventbus.Message;
  * Used only from the balancer's event loop; the counters are volatile so that statistics can be read
  * from any thread (a single writer makes {@code ++} on them safe).
  */
-final class ReplicaClient {
+final class ReplicaClient implements Candidate {
 
   private final EventBus eventBus;
   private final Replica replica;
@@ -25,8 +25,29 @@ final class ReplicaClient {
     this.replica = replica;
   }
 
-  Replica replica() {
+  @Override
+  public Replica replica() {
     return replica;
+  }
+
+  @Override
+  public double inFlight() {
+    return inFlight;
+  }
+
+  @Override
+  public double latencyEwmaNanos() {
+    return 0;
+  }
+
+  @Override
+  public double errorRate() {
+    return 0;
+  }
+
+  @Override
+  public double warmth() {
+    return 1;
   }
 
   /** Sends {@code call}'s body and headers (method name, auth token…) unchanged to the replica. */
@@ -41,10 +62,6 @@ final class ReplicaClient {
         failed++;
       }
     });
-  }
-
-  long inFlight() {
-    return inFlight;
   }
 
   ReplicaStats stats() {

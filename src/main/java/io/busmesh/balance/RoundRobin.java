@@ -1,6 +1,5 @@
 package io.busmesh.balance;
 
-import io.busmesh.Replica;
 import io.vertx.core.eventbus.Message;
 
 import java.util.List;
@@ -11,7 +10,7 @@ final class RoundRobin implements Strategy {
   private int next;
 
   @Override
-  public Replica pick(List<Replica> candidates, Message<?> call) {
+  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
     int index = Math.floorMod(next++, candidates.size());
     return candidates.get(index);
   }

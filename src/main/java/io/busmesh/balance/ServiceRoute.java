@@ -1,6 +1,5 @@
 package io.busmesh.balance;
 
-import io.busmesh.Replica;
 import io.busmesh.ServiceOptions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
@@ -10,7 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -21,31 +19,28 @@ import java.util.function.Supplier;
 final class ServiceRoute implements Handler<Message<Object>> {
 
   private final String service;
-  private final Supplier<List<Replica>> replicas;
-  private final Function<Replica, ReplicaClient> clients;
+  private final Supplier<List<ReplicaClient>> candidates;
   private final Strategy strategy;
   private final long timeoutMs;
 
-  ServiceRoute(String service, ServiceOptions options, Supplier<List<Replica>> replicas,
-               Function<Replica, ReplicaClient> clients) {
+  ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> candidates) {
     this.service = service;
-    this.replicas = replicas;
-    this.clients = clients;
+    this.candidates = candidates;
     this.strategy = Strategy.named(options.getStrategy());
     this.timeoutMs = options.getCallTimeoutMs();
   }
 
   @Override
   public void handle(Message<Object> call) {
-    List<Replica> candidates = replicas.get();
-    if (candidates.isEmpty()) {
+    List<ReplicaClient> replicas = candidates.get();
+    if (replicas.isEmpty()) {
       call.reply(new ReplyException(ReplyFailure.NO_HANDLERS, -1,
           "No replica is registered for service '" + service + "': publish one with Mesh.publish(\""
               + service + "\", ...) on a node of this cluster, or check the service name"));
       return;
     }
-    Replica replica = strategy.pick(candidates, call);
-    clients.apply(replica).forward(call, timeoutMs).onComplete(answer -> relay(call, answer));
+    ReplicaClient replica = (ReplicaClient) strategy.pick(replicas, call);
+    replica.forward(call, timeoutMs).onComplete(answer -> relay(call, answer));
   }
 
   private static void relay(Message<Object> call, AsyncResult<Message<Object>> answer) {

@@ -1,7 +1,5 @@
 package io.busmesh.balance;
 
-import io.busmesh.Replica;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -13,11 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StrategyTest {
 
-  private final List<Replica> three = List.of(replica("r1"), replica("r2"), replica("r3"));
-
-  private static Replica replica(String address) {
-    return new Replica("s", address, "n", 1, "", 0, new JsonObject());
-  }
+  private final List<FakeCandidate> three = List.of(new FakeCandidate("r1"), new FakeCandidate("r2"), new FakeCandidate("r3"));
 
   @Test
   void roundRobinCyclesInOrder() {
@@ -25,7 +19,7 @@ class StrategyTest {
 
     StringBuilder picks = new StringBuilder();
     for (int i = 0; i < 6; i++) {
-      picks.append(strategy.pick(three, null).address()).append(' ');
+      picks.append(strategy.pick(three, null).replica().address()).append(' ');
     }
 
     assertEquals("r1 r2 r3 r1 r2 r3 ", picks.toString());
@@ -37,7 +31,7 @@ class StrategyTest {
     strategy.pick(three, null);
     strategy.pick(three, null);
 
-    assertEquals("r1", strategy.pick(three.subList(0, 1), null).address());
+    assertEquals("r1", strategy.pick(three.subList(0, 1), null).replica().address());
   }
 
   @Test
@@ -45,7 +39,7 @@ class StrategyTest {
     Strategy strategy = Strategy.named("random");
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 3_000; i++) {
-      counts.merge(strategy.pick(three, null).address(), 1, Integer::sum);
+      counts.merge(strategy.pick(three, null).replica().address(), 1, Integer::sum);
     }
 
     assertEquals(3, counts.size());
