@@ -2,6 +2,8 @@ package io.busmesh;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.busmesh.metrics.ServiceMetrics;
 
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,23 @@ public interface Mesh {
 
   /** This node's per-replica call statistics for {@code service}, keyed by replica address. */
   Map<String, ReplicaStats> stats(String service);
+
+  /**
+   * The seed metrics of {@code service} on this node: load S (mean cluster-wide in-flight per
+   * replica), response time T (mean, p50, p99), error rate E, fault rate P, per service and replica,
+   * and how old the shared in-flight view is. Each node also publishes them every
+   * {@link MeshOptions#getMetricsPeriodMs()} on the event-bus address {@code busmesh.metrics}.
+   */
+  Future<ServiceMetrics> metrics(String service);
+
+  /**
+   * Switches {@code service} to another balancing strategy on this node, at once and without a
+   * restart. To switch every node, publish {@code {"service", "strategy", "strategyOptions"}} to
+   * {@code busmesh.control.strategy}.
+   *
+   * @throws IllegalArgumentException (as a failed future) for an unknown strategy or bad settings
+   */
+  Future<Void> useStrategy(String service, String strategy, JsonObject settings);
 
   /** Closes this node's publications (draining each), then stops its balancer. */
   Future<Void> close();

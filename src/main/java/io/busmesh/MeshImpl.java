@@ -1,6 +1,8 @@
 package io.busmesh;
 
 import io.busmesh.balance.BalancerVerticle;
+import io.busmesh.load.Clock;
+import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.replica.ReplicaEndpoint;
 import io.vertx.core.Closeable;
@@ -8,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
@@ -42,7 +45,7 @@ final class MeshImpl implements Mesh {
     this.vertx = vertx;
     this.options = options;
     this.registry = new ReplicaRegistry(vertx);
-    this.balancer = new BalancerVerticle(options, registry);
+    this.balancer = new BalancerVerticle(options, registry, Clock.SYSTEM);
   }
 
   static Future<Mesh> join(Vertx vertx, MeshOptions options) {
@@ -113,6 +116,16 @@ final class MeshImpl implements Mesh {
   @Override
   public Map<String, ReplicaStats> stats(String service) {
     return balancer.stats(service);
+  }
+
+  @Override
+  public Future<ServiceMetrics> metrics(String service) {
+    return balancer.metrics(service);
+  }
+
+  @Override
+  public Future<Void> useStrategy(String service, String strategy, JsonObject settings) {
+    return balancer.useStrategy(service, strategy, settings);
   }
 
   @Override

@@ -10,17 +10,24 @@ import java.util.TreeMap;
  * <pre>{@code
  * "mesh": {
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
- *   "defaults": {"strategy": "round-robin", "callTimeoutMs": 10000},
- *   "services": {"calculator": {"strategy": "round-robin"}}
+ *   "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
+ *   "defaults": {"strategy": "p2c", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
+ *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}}
  * }}</pre>
  */
 public class MeshOptions {
 
   public static final long DEFAULT_RESYNC_INTERVAL_MS = 5_000;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_LOAD_SHARE_PERIOD_MS = 100;
+  public static final long DEFAULT_METRICS_PERIOD_MS = 1_000;
+  public static final long DEFAULT_METRICS_WINDOW_MS = 10_000;
 
   private long resyncIntervalMs = DEFAULT_RESYNC_INTERVAL_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private long loadSharePeriodMs = DEFAULT_LOAD_SHARE_PERIOD_MS;
+  private long metricsPeriodMs = DEFAULT_METRICS_PERIOD_MS;
+  private long metricsWindowMs = DEFAULT_METRICS_WINDOW_MS;
   private ServiceOptions defaults = new ServiceOptions();
   private final Map<String, ServiceOptions> services = new TreeMap<>();
 
@@ -29,9 +36,13 @@ public class MeshOptions {
 
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   public MeshOptions(JsonObject json) {
-    ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs", "defaults", "services");
+    ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
+        "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services");
     setResyncIntervalMs(in.positiveLong("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS));
     setDrainTimeoutMs(in.nonNegativeLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS));
+    setLoadSharePeriodMs(in.positiveLong("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS));
+    setMetricsPeriodMs(in.nonNegativeLong("metricsPeriodMs", DEFAULT_METRICS_PERIOD_MS));
+    setMetricsWindowMs(in.positiveLong("metricsWindowMs", DEFAULT_METRICS_WINDOW_MS));
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
     for (String name : perService.fieldNames()) {
@@ -69,6 +80,48 @@ public class MeshOptions {
     return this;
   }
 
+  public long getLoadSharePeriodMs() {
+    return loadSharePeriodMs;
+  }
+
+  /**
+   * Period at which this node publishes its per-replica in-flight counts (when they changed) and
+   * reads the other nodes' counts; with the read itself, it bounds how stale the shared view is.
+   */
+  public MeshOptions setLoadSharePeriodMs(long loadSharePeriodMs) {
+    if (loadSharePeriodMs < 1) {
+      throw new IllegalArgumentException("loadSharePeriodMs must be positive, got " + loadSharePeriodMs);
+    }
+    this.loadSharePeriodMs = loadSharePeriodMs;
+    return this;
+  }
+
+  public long getMetricsPeriodMs() {
+    return metricsPeriodMs;
+  }
+
+  /** Period at which each service's metrics are published on the event bus; 0 publishes none. */
+  public MeshOptions setMetricsPeriodMs(long metricsPeriodMs) {
+    if (metricsPeriodMs < 0) {
+      throw new IllegalArgumentException("metricsPeriodMs must be ≥ 0, got " + metricsPeriodMs);
+    }
+    this.metricsPeriodMs = metricsPeriodMs;
+    return this;
+  }
+
+  public long getMetricsWindowMs() {
+    return metricsWindowMs;
+  }
+
+  /** Span of recent calls that response time, error and fault rates cover. */
+  public MeshOptions setMetricsWindowMs(long metricsWindowMs) {
+    if (metricsWindowMs < 1) {
+      throw new IllegalArgumentException("metricsWindowMs must be positive, got " + metricsWindowMs);
+    }
+    this.metricsWindowMs = metricsWindowMs;
+    return this;
+  }
+
   public ServiceOptions getDefaults() {
     return defaults;
   }
@@ -100,6 +153,9 @@ public class MeshOptions {
     return new JsonObject()
         .put("resyncIntervalMs", resyncIntervalMs)
         .put("drainTimeoutMs", drainTimeoutMs)
+        .put("loadSharePeriodMs", loadSharePeriodMs)
+        .put("metricsPeriodMs", metricsPeriodMs)
+        .put("metricsWindowMs", metricsWindowMs)
         .put("defaults", defaults.toJson())
         .put("services", perService);
   }

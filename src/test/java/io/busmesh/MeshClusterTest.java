@@ -2,6 +2,7 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
+import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
@@ -275,10 +276,12 @@ class MeshClusterTest {
 
   @Test
   void callsDoNotTouchAnyClusterMap() throws Exception {
+    // In-flight sharing off (a period of an hour), so that only the path of a call is counted.
+    MeshOptions noSharing = new MeshOptions().setLoadSharePeriodMs(3_600_000).setMetricsPeriodMs(0);
     Vertx server = cluster.addNode();
-    publishCalculator(server, join(server), "calculator");
+    publishCalculator(server, Mesh.join(server, noSharing).await(30, TimeUnit.SECONDS), "calculator");
     Vertx caller = cluster.addNode();
-    awaitReplicas(join(caller), "calculator", 1);
+    awaitReplicas(Mesh.join(caller, noSharing).await(30, TimeUnit.SECONDS), "calculator", 1);
     Calculator calculator = calculatorProxy(caller, "calculator");
     runCalls(calculator, 50); // first calls fill Vert.x's own address cache, once per address
 
@@ -290,6 +293,51 @@ class MeshClusterTest {
     // The instrument sees map operations: one registry read shows up in the count.
     caller.sharedData().getAsyncMap(ReplicaRegistry.MAP_NAME).compose(m -> m.get("x")).await(10, TimeUnit.SECONDS);
     assertTrue(ClusterMapOperations.count(server, caller) > after, "a registry read was not counted");
+  }
+
+  @Test
+  void inFlightSharingCostsMapOperationsPerPeriodNotPerCall() throws Exception {
+    long period = 50;
+    MeshOptions sharing = new MeshOptions().setLoadSharePeriodMs(period).setMetricsPeriodMs(0);
+    Vertx server = cluster.addNode();
+    publishCalculator(server, Mesh.join(server, sharing).await(30, TimeUnit.SECONDS), "calculator");
+    Vertx caller = cluster.addNode();
+    awaitReplicas(Mesh.join(caller, sharing).await(30, TimeUnit.SECONDS), "calculator", 1);
+    Calculator calculator = calculatorProxy(caller, "calculator");
+    runCalls(calculator, 50);
+
+    for (int calls : new int[] {100, 5_000}) {
+      long before = ClusterMapOperations.count(server, caller);
+      long started = System.nanoTime();
+      runCalls(calculator, calls);
+      long periods = (System.nanoTime() - started) / (period * 1_000_000) + 2;
+      long operations = ClusterMapOperations.count(server, caller) - before;
+      // Per node and period: at most one write of its own counts and one read per other node.
+      assertTrue(operations <= 2 * 2 * periods, operations + " map operations for " + calls + " calls over " + periods + " periods");
+    }
+  }
+
+  @Test
+  void seedMetricsCountCallsErrorsAndFaultsPerReplica() throws Exception {
+    Vertx server = cluster.addNode();
+    publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller);
+    awaitReplicas(mesh, "calculator", 1);
+    Calculator calculator = calculatorProxy(caller, "calculator");
+    runCalls(calculator, 30);
+    failureOf(calculator.divide(1, 0));
+
+    Await.until("the other nodes' in-flight counts have been read once", VIEW_TIMEOUT,
+        () -> metricsOf(mesh, "calculator").loadViewAgeMs() >= 0);
+    ServiceMetrics metrics = metricsOf(mesh, "calculator");
+
+    assertEquals(31, metrics.calls());
+    assertEquals(1.0 / 31, metrics.errorRate(), 1e-9);
+    assertEquals(0.0, metrics.faultRate(), "an application error needs no fault handling");
+    assertTrue(metrics.p99Us() >= metrics.p50Us() && metrics.p50Us() > 0, metrics.toJson().encode());
+    assertEquals(1, metrics.replicas().size());
+    assertTrue(metrics.loadViewAgeMs() < 1_000, "view age " + metrics.loadViewAgeMs() + " ms with a 100 ms period");
   }
 
   @Test
@@ -309,6 +357,14 @@ class MeshClusterTest {
     Await.until("the resync deletes the dead node's entry", VIEW_TIMEOUT,
         () -> TestCluster.registryAddresses(node).equals(Set.of(missed.address())));
     assertEquals(List.of(missed), mesh.replicas("calculator"));
+  }
+
+  private static ServiceMetrics metricsOf(Mesh mesh, String service) {
+    try {
+      return mesh.metrics(service).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the metrics of " + service, e);
+    }
   }
 
   private static void runCalls(Calculator calculator, int n) throws Exception {

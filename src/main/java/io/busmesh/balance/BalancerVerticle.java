@@ -3,20 +3,30 @@ package io.busmesh.balance;
 import io.busmesh.MeshOptions;
 import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
+import io.busmesh.ServiceOptions;
+import io.busmesh.load.Clock;
+import io.busmesh.load.LoadExchange;
+import io.busmesh.load.LoadSettings;
+import io.busmesh.load.ReplicaLoad;
+import io.busmesh.load.SlowStart;
+import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.NodeWatcher;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.registry.ReplicaView;
 import io.busmesh.registry.ViewChange;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,14 +34,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The one balancer of a node. It keeps this node's {@link ReplicaView} (pushed changes, a periodic
- * resync, and node departures applied at once) and answers, on each service name, for the calls
- * this node's generated proxies send there, routing each to a replica address.
+ * resync, node departures applied at once), shares in-flight counts with the other balancers, and
+ * answers, on each service name, for the calls this node's generated proxies send there.
  */
 public final class BalancerVerticle extends VerticleBase {
+
+  /** Cluster-wide address of run-time strategy changes: {@code {"service": .., "strategy": .., "strategyOptions": {..}}}. */
+  public static final String STRATEGY_CONTROL_ADDRESS = "busmesh.control.strategy";
+  /** Address on which each node publishes every service's {@link ServiceMetrics} JSON, every metrics period. */
+  public static final String METRICS_ADDRESS = "busmesh.metrics";
 
   private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
   /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
@@ -39,6 +56,7 @@ public final class BalancerVerticle extends VerticleBase {
 
   private final MeshOptions options;
   private final ReplicaRegistry registry;
+  private final Clock clock;
   private final Map<String, ServiceRoute> routes = new HashMap<>();
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
@@ -47,21 +65,29 @@ public final class BalancerVerticle extends VerticleBase {
   private Map<String, List<ReplicaClient>> candidates = Map.of();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
+  private LoadSharing loadSharing;
   private AutoCloseable nodeWatcher;
 
-  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry) {
+  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
     this.options = options;
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     registerServiceExceptionCodec();
     options.configuredServices().forEach(this::ensureRoute);
+    loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
+    MessageConsumer<Object> control = vertx.eventBus().consumer(STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
-    return changes.completion().compose(v -> resync());
+    vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
+    if (options.getMetricsPeriodMs() > 0) {
+      vertx.setPeriodic(options.getMetricsPeriodMs(), id -> publishMetrics());
+    }
+    return Future.all(changes.completion(), control.completion()).compose(v -> resync());
   }
 
   @Override
@@ -75,15 +101,80 @@ public final class BalancerVerticle extends VerticleBase {
     return view;
   }
 
-  /** This node's statistics for the replicas of {@code service} it has called, keyed by address. */
+  /** This node's statistics for the replicas of {@code service} it has called, keyed by address; any thread. */
   public Map<String, ReplicaStats> stats(String service) {
     Map<String, ReplicaStats> result = new LinkedHashMap<>();
     clients.values().stream()
         .filter(c -> c.replica().service().equals(service))
-        .map(ReplicaClient::stats)
-        .sorted((a, b) -> a.address().compareTo(b.address()))
+        .map(c -> c.load().stats())
+        .sorted(Comparator.comparing(ReplicaStats::address))
         .forEach(s -> result.put(s.address(), s));
     return result;
+  }
+
+  /** The seed metrics of {@code service}, computed on the balancer's event loop. */
+  public Future<ServiceMetrics> metrics(String service) {
+    return onLoop(() -> metricsOf(service));
+  }
+
+  /** Switches {@code service} to another strategy on this node, without a restart. */
+  public Future<Void> useStrategy(String service, String name, JsonObject settings) {
+    Strategy strategy;
+    try {
+      strategy = Strategy.named(name, settings);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return onLoop(() -> {
+      ensureRoute(service).useStrategy(name, strategy);
+      log.info("Service '" + service + "' now balanced with strategy '" + name + "'");
+      return null;
+    });
+  }
+
+  private <T> Future<T> onLoop(Supplier<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private ServiceMetrics metricsOf(String service) {
+    ServiceRoute route = routes.get(service);
+    long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
+    long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
+    return MetricsReport.of(service, route == null ? options.forService(service).getStrategy() : route.strategyName(),
+        candidates.getOrDefault(service, List.of()), ageMs);
+  }
+
+  private void publishMetrics() {
+    for (String service : routes.keySet()) {
+      if (!candidates.getOrDefault(service, List.of()).isEmpty()) {
+        vertx.eventBus().publish(METRICS_ADDRESS, metricsOf(service).toJson().put("node", registry.nodeId()));
+      }
+    }
+  }
+
+  private void onStrategyControl(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject json) || !(json.getValue("service") instanceof String service)
+        || !(json.getValue("strategy") instanceof String name)) {
+      message.fail(400, "A strategy change must be a JSON object with 'service' and 'strategy' strings"
+          + " (and optional 'strategyOptions'), got " + message.body());
+      return;
+    }
+    JsonObject settings = json.getValue("strategyOptions") instanceof JsonObject o ? o : new JsonObject();
+    useStrategy(service, name, settings).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(null);
+      } else {
+        message.fail(400, ar.cause().getMessage());
+      }
+    });
   }
 
   private void onChange(Message<Object> change) {
@@ -107,6 +198,7 @@ public final class BalancerVerticle extends VerticleBase {
     }
     registry.readAll().compose(registry::forgetDeadNodes)
         .onFailure(err -> log.warn("Could not delete the registry entries of departed node " + nodeId + ": " + err.getMessage()));
+    loadSharing.forget(nodeId);
   }
 
   private void apply(UnaryOperator<ReplicaView> change) {
@@ -173,21 +265,27 @@ public final class BalancerVerticle extends VerticleBase {
     }
   }
 
-  private void ensureRoute(String service) {
-    if (routes.containsKey(service)) {
-      return;
+  private ServiceRoute ensureRoute(String service) {
+    ServiceRoute route = routes.get(service);
+    if (route == null) {
+      route = new ServiceRoute(service, options.forService(service), () -> candidates.getOrDefault(service, List.of()));
+      routes.put(service, route);
+      // Local only: each node answers for its own callers, so routing never leaves the node to pick.
+      vertx.eventBus().localConsumer(service, route);
     }
-    ServiceRoute route = new ServiceRoute(service, options.forService(service),
-        () -> candidates.getOrDefault(service, List.of()));
-    routes.put(service, route);
-    // Local only: each node answers for its own callers, so routing never leaves the node to pick.
-    vertx.eventBus().localConsumer(service, route);
+    return route;
   }
 
   private ReplicaClient clientOf(Replica replica) {
     ReplicaClient client = clients.get(replica.address());
     if (client == null) {
-      client = new ReplicaClient(vertx.eventBus(), replica);
+      ServiceOptions service = options.forService(replica.service());
+      LoadSettings settings = new LoadSettings(
+          TimeUnit.MILLISECONDS.toNanos(service.getEwmaDecayMs()),
+          TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()),
+          new SlowStart(service.getSlowStartMs()),
+          options.getMetricsWindowMs());
+      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings));
       clients.put(replica.address(), client);
     }
     return client;

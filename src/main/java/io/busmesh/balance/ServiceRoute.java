@@ -1,6 +1,7 @@
 package io.busmesh.balance;
 
 import io.busmesh.ServiceOptions;
+import io.busmesh.load.LoadHeaders;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,20 +15,32 @@ import java.util.function.Supplier;
 /**
  * The path of a call to one service on this node: the generated proxy sends to the service name,
  * this local consumer picks a replica with the service's strategy and relays the replica's answer
- * (result, {@code ServiceException} or timeout) back unchanged. Runs on the balancer's event loop.
+ * (result, {@code ServiceException} or timeout) back unchanged. Runs on the balancer's event loop,
+ * which is also the only place its strategy is swapped.
  */
 final class ServiceRoute implements Handler<Message<Object>> {
 
   private final String service;
   private final Supplier<List<ReplicaClient>> candidates;
-  private final Strategy strategy;
   private final long timeoutMs;
+  private Strategy strategy;
+  private String strategyName;
 
   ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> candidates) {
     this.service = service;
     this.candidates = candidates;
-    this.strategy = Strategy.named(options.getStrategy());
     this.timeoutMs = options.getCallTimeoutMs();
+    useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
+  }
+
+  /** Switches strategy; the next call uses it. */
+  void useStrategy(String name, Strategy next) {
+    this.strategyName = name;
+    this.strategy = next;
+  }
+
+  String strategyName() {
+    return strategyName;
   }
 
   @Override
@@ -46,6 +59,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private static void relay(Message<Object> call, AsyncResult<Message<Object>> answer) {
     if (answer.succeeded()) {
       Message<Object> reply = answer.result();
+      LoadHeaders.strip(reply.headers());
       if (reply.headers().isEmpty()) {
         call.reply(reply.body());
       } else {

@@ -43,7 +43,7 @@ final class CallGuard implements ServiceInterceptor {
       return malformed("it has no 'action' header naming the method to call");
     }
     inFlight.incrementAndGet();
-    return Future.succeededFuture(new CountedMessage(call, this::answered));
+    return Future.succeededFuture(new CountedMessage(call, this, System.nanoTime()));
   }
 
   int inFlight() {
@@ -64,7 +64,7 @@ final class CallGuard implements ServiceInterceptor {
     return promise.future();
   }
 
-  private void answered() {
+  void answered() {
     if (inFlight.decrementAndGet() == 0) {
       Promise<Void> waiting = idle;
       if (waiting != null) {

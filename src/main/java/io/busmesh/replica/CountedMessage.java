@@ -1,21 +1,27 @@
 package io.busmesh.replica;
 
+import io.busmesh.load.LoadHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
-/** A call as the service handler sees it: the same message, which reports once when it is answered. */
+/**
+ * A call as the service handler sees it: the same message, which reports once when it is answered
+ * and adds to its reply the replica's own load (calls still in progress, time spent on this one).
+ */
 final class CountedMessage implements Message<JsonObject> {
 
   private final Message<JsonObject> call;
-  private final Runnable onAnswered;
+  private final CallGuard guard;
+  private final long arrivedNanos;
   private boolean answered;
 
-  CountedMessage(Message<JsonObject> call, Runnable onAnswered) {
+  CountedMessage(Message<JsonObject> call, CallGuard guard, long arrivedNanos) {
     this.call = call;
-    this.onAnswered = onAnswered;
+    this.guard = guard;
+    this.arrivedNanos = arrivedNanos;
   }
 
   @Override
@@ -46,7 +52,7 @@ final class CountedMessage implements Message<JsonObject> {
   @Override
   public void reply(Object message, DeliveryOptions options) {
     try {
-      call.reply(message, options);
+      call.reply(message, withLoad(options));
     } finally {
       answered();
     }
@@ -61,10 +67,16 @@ final class CountedMessage implements Message<JsonObject> {
     }
   }
 
+  private DeliveryOptions withLoad(DeliveryOptions options) {
+    return new DeliveryOptions(options == null ? new DeliveryOptions() : options)
+        .addHeader(LoadHeaders.SERVER_IN_FLIGHT, Integer.toString(Math.max(0, guard.inFlight() - 1)))
+        .addHeader(LoadHeaders.SERVICE_MICROS, Long.toString((System.nanoTime() - arrivedNanos) / 1_000));
+  }
+
   private void answered() {
     if (!answered) {
       answered = true;
-      onAnswered.run();
+      guard.answered();
     }
   }
 }

@@ -1,0 +1,18 @@
+package io.busmesh.load;
+
+import java.util.Map;
+
+/**
+ * The other nodes' in-flight counts per replica address, as read from the cluster map.
+ *
+ * @param inFlightByReplica sum over the other live nodes of their last published counts
+ * @param readAtNanos       when the read started: the data is at most one publish period older
+ */
+public record RemoteLoad(Map<String, Long> inFlightByReplica, long readAtNanos) {
+
+  public static final RemoteLoad NONE = new RemoteLoad(Map.of(), Long.MIN_VALUE);
+
+  public long inFlight(String replicaAddress) {
+    return inFlightByReplica.getOrDefault(replicaAddress, 0L);
+  }
+}

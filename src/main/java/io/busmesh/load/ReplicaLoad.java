@@ -1,0 +1,129 @@
+package io.busmesh.load;
+
+import io.busmesh.Replica;
+import io.busmesh.ReplicaStats;
+import io.busmesh.metrics.CallWindow;
+import io.busmesh.metrics.ReplicaMetrics;
+
+/**
+ * Everything this node knows about the load of one replica: its own calls in flight (counted +1
+ * when sent, −1 when ended, whatever the ending), the other nodes' shared counts, the replica's own
+ * count from its last reply, latency and error averages, and slow-start warmth. Written only on the
+ * balancer's event loop; the counters behind {@link #stats()} are volatile so any thread can read them.
+ */
+public final class ReplicaLoad {
+
+  /** How the call ended, for error and fault rates. */
+  public enum Outcome { SUCCESS, APPLICATION_ERROR, FAULT }
+
+  private final Replica replica;
+  private final Clock clock;
+  private final LoadSettings settings;
+  private final PeakEwma latency;
+  private final PeakEwma serviceTime;
+  private final DecayingRate errors;
+  private final CallWindow window;
+  private volatile long localInFlight;
+  private volatile long succeeded;
+  private volatile long failed;
+  private long remoteInFlight;
+  private long reportedInFlight;
+  private long reportedAtNanos;
+  private boolean reported;
+
+  public ReplicaLoad(Replica replica, Clock clock, LoadSettings settings) {
+    this.replica = replica;
+    this.clock = clock;
+    this.settings = settings;
+    this.latency = new PeakEwma(settings.ewmaDecayNanos());
+    this.serviceTime = new PeakEwma(settings.ewmaDecayNanos());
+    this.errors = new DecayingRate(settings.ewmaDecayNanos());
+    this.window = new CallWindow(clock, settings.metricsWindowMillis());
+  }
+
+  public Replica replica() {
+    return replica;
+  }
+
+  /** Counts a call sent; returns its start time for {@link #callEnded}. */
+  public long callStarted() {
+    localInFlight++;
+    return clock.nanoTime();
+  }
+
+  /**
+   * Counts a call ended.
+   *
+   * @param serverInFlight the replica's own in-flight count from its reply, or negative if none came
+   * @param serviceNanos   the replica's own service time from its reply, or negative if none came
+   */
+  public void callEnded(long startedNanos, Outcome outcome, long serverInFlight, long serviceNanos) {
+    long now = clock.nanoTime();
+    long elapsed = now - startedNanos;
+    localInFlight--;
+    if (outcome == Outcome.SUCCESS) {
+      succeeded++;
+      latency.observe(elapsed, now);
+    } else {
+      failed++;
+    }
+    errors.record(outcome != Outcome.SUCCESS, now);
+    window.record(elapsed, outcome != Outcome.SUCCESS, outcome == Outcome.FAULT);
+    if (serverInFlight >= 0) {
+      reportedInFlight = serverInFlight;
+      reportedAtNanos = now;
+      reported = true;
+    }
+    if (serviceNanos >= 0) {
+      serviceTime.observe(serviceNanos, now);
+    }
+  }
+
+  /** The other nodes' calls in flight to this replica, from the shared view. */
+  public void setRemoteInFlight(long count) {
+    remoteInFlight = count;
+  }
+
+  public long localInFlight() {
+    return localInFlight;
+  }
+
+  /**
+   * Cluster-wide calls in flight: this node's live count plus the others' shared counts, or the
+   * replica's own count from a recent reply when that is higher (it already includes every caller).
+   */
+  public double clusterInFlight() {
+    long shared = localInFlight + remoteInFlight;
+    if (reported && clock.nanoTime() - reportedAtNanos <= settings.reportTtlNanos()) {
+      return Math.max(shared, reportedInFlight);
+    }
+    return shared;
+  }
+
+  public double latencyEwmaNanos() {
+    return latency.valueAt(clock.nanoTime());
+  }
+
+  public double errorRate() {
+    return errors.rate();
+  }
+
+  public double warmth() {
+    return settings.slowStart().warmth(replica.startedAt(), clock.currentTimeMillis());
+  }
+
+  public ReplicaStats stats() {
+    return new ReplicaStats(replica.address(), localInFlight, succeeded, failed);
+  }
+
+  /** Adds this replica's window to {@code figures} and returns its own metrics. */
+  public ReplicaMetrics metrics(CallWindow.WindowFigures figures) {
+    CallWindow.WindowFigures own = new CallWindow.WindowFigures();
+    window.addTo(own);
+    window.addTo(figures);
+    return new ReplicaMetrics(replica.address(), clusterInFlight(), localInFlight, latencyEwmaNanos() / 1_000,
+        serviceTime.valueAt(clock.nanoTime()) / 1_000, own.calls(), own.latencyMicros().getMean(),
+        own.latencyMicros().getValueAtPercentile(50), own.latencyMicros().getValueAtPercentile(99),
+        own.errorRate(), own.faultRate(), warmth());
+  }
+}
