@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * "mesh": {
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
- *   "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
+ *   "shareInFlight": true, "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
  *   "defaults": {"strategy": "p2c", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}}
  * }}</pre>
@@ -25,6 +25,7 @@ public class MeshOptions {
 
   private long resyncIntervalMs = DEFAULT_RESYNC_INTERVAL_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private boolean shareInFlight = true;
   private long loadSharePeriodMs = DEFAULT_LOAD_SHARE_PERIOD_MS;
   private long metricsPeriodMs = DEFAULT_METRICS_PERIOD_MS;
   private long metricsWindowMs = DEFAULT_METRICS_WINDOW_MS;
@@ -37,7 +38,8 @@ public class MeshOptions {
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
-        "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services");
+        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services");
+    setShareInFlight(in.bool("shareInFlight", true));
     setResyncIntervalMs(in.positiveLong("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS));
     setDrainTimeoutMs(in.nonNegativeLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS));
     setLoadSharePeriodMs(in.positiveLong("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS));
@@ -77,6 +79,19 @@ public class MeshOptions {
       throw new IllegalArgumentException("drainTimeoutMs must be ≥ 0, got " + drainTimeoutMs);
     }
     this.drainTimeoutMs = drainTimeoutMs;
+    return this;
+  }
+
+  public boolean isShareInFlight() {
+    return shareInFlight;
+  }
+
+  /**
+   * Whether load-aware strategies see the cluster-wide in-flight counts (the default) or only this
+   * node's own calls, as Dubbo's LeastActive or Envoy's least_request do; off is for comparison.
+   */
+  public MeshOptions setShareInFlight(boolean shareInFlight) {
+    this.shareInFlight = shareInFlight;
     return this;
   }
 
@@ -153,6 +168,7 @@ public class MeshOptions {
     return new JsonObject()
         .put("resyncIntervalMs", resyncIntervalMs)
         .put("drainTimeoutMs", drainTimeoutMs)
+        .put("shareInFlight", shareInFlight)
         .put("loadSharePeriodMs", loadSharePeriodMs)
         .put("metricsPeriodMs", metricsPeriodMs)
         .put("metricsWindowMs", metricsWindowMs)

@@ -83,7 +83,9 @@ public final class BalancerVerticle extends VerticleBase {
     MessageConsumer<Object> control = vertx.eventBus().consumer(STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
-    vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
+    if (options.isShareInFlight()) {
+      vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
+    }
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> publishMetrics());
     }
@@ -282,7 +284,7 @@ public final class BalancerVerticle extends VerticleBase {
       ServiceOptions service = options.forService(replica.service());
       LoadSettings settings = new LoadSettings(
           TimeUnit.MILLISECONDS.toNanos(service.getEwmaDecayMs()),
-          TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()),
+          options.isShareInFlight() ? TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()) : -1,
           new SlowStart(service.getSlowStartMs()),
           options.getMetricsWindowMs());
       client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings));

@@ -4,7 +4,7 @@ package io.busmesh.load;
  * Tuning of the load figures of one service's replicas.
  *
  * @param ewmaDecayNanos      τ of the latency and error averages
- * @param reportTtlNanos      how long a replica's self-reported in-flight count is trusted
+ * @param reportTtlNanos      how long a replica's self-reported in-flight count is trusted; negative: never
  * @param slowStart           ramp of new replicas
  * @param metricsWindowMillis span of the windowed metrics (T, E, P)
  */

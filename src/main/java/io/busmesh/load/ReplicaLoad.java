@@ -94,7 +94,7 @@ public final class ReplicaLoad {
    */
   public double clusterInFlight() {
     long shared = localInFlight + remoteInFlight;
-    if (reported && clock.nanoTime() - reportedAtNanos <= settings.reportTtlNanos()) {
+    if (reported && settings.reportTtlNanos() >= 0 && clock.nanoTime() - reportedAtNanos <= settings.reportTtlNanos()) {
       return Math.max(shared, reportedInFlight);
     }
     return shared;

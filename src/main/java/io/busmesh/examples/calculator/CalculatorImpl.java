@@ -18,11 +18,18 @@ public class CalculatorImpl implements Calculator {
   private final Vertx vertx;
   private final long delayMs;
   private final double failRate;
+  private final boolean exponential;
 
   public CalculatorImpl(Vertx vertx, long delayMs, double failRate) {
+    this(vertx, delayMs, failRate, false);
+  }
+
+  /** @param exponential draw each call's service time from an exponential distribution of mean {@code delayMs} */
+  public CalculatorImpl(Vertx vertx, long delayMs, double failRate, boolean exponential) {
     this.vertx = vertx;
     this.delayMs = delayMs;
     this.failRate = failRate;
+    this.exponential = exponential;
   }
 
   @Override
@@ -54,8 +61,11 @@ public class CalculatorImpl implements Calculator {
     if (delayMs == 0) {
       return result.get();
     }
+    long delay = exponential
+        ? Math.max(1, Math.round(-delayMs * Math.log(1 - ThreadLocalRandom.current().nextDouble())))
+        : delayMs;
     Promise<Integer> promise = Promise.promise();
-    vertx.setTimer(delayMs, id -> result.get().onComplete(promise));
+    vertx.setTimer(delay, id -> result.get().onComplete(promise));
     return promise.future();
   }
 }
