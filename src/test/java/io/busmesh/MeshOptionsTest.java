@@ -36,8 +36,8 @@ class MeshOptionsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject()
         .put("services", new JsonObject().put("calculator", new JsonObject().put("strategy", "fastest")))));
 
-    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, least-in-flight, p2c, "
-        + "peak-ewma, random, round-robin, weighted]", e.getMessage());
+    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, "
+        + "least-in-flight, p2c, peak-ewma, random, round-robin, weighted]", e.getMessage());
   }
 
   @Test

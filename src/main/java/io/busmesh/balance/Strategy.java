@@ -61,6 +61,16 @@ public interface Strategy {
     return new PeakEwma();
   }
 
+  /**
+   * Sticky by a key of the call on a consistent-hash ring.
+   *
+   * @param hashKey {@code "header:NAME"} or {@code "arg:NAME"}
+   * @throws IllegalArgumentException naming a {@code hashKey} of neither form
+   */
+  static Strategy consistentHash(String hashKey) {
+    return new ConsistentHash(HashKey.parse(hashKey), new SplittableRandom());
+  }
+
   /** Of two random replicas, the one with the lower cost in latency, load and error rate together. */
   static Strategy adaptive() {
     return new Adaptive();
@@ -95,6 +105,7 @@ public interface Strategy {
         "least-in-flight", withoutSettings("least-in-flight", Strategy::leastInFlight),
         "p2c", withoutSettings("p2c", Strategy::powerOfTwoChoices),
         "peak-ewma", withoutSettings("peak-ewma", Strategy::peakEwma),
+        "consistent-hash", ConsistentHash::fromSettings,
         "adaptive", Adaptive::fromSettings));
 
     private Registry() {

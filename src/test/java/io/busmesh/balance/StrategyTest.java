@@ -78,10 +78,11 @@ class StrategyTest {
 
   @Test
   void everyStrategyIsKnownByNameAndPicksAReplica() {
-    assertEquals(Set.of("adaptive", "least-in-flight", "p2c", "peak-ewma", "random", "round-robin",
+    assertEquals(Set.of("adaptive", "consistent-hash", "least-in-flight", "p2c", "peak-ewma", "random", "round-robin",
         "weighted"), Strategy.Registry.BY_NAME.keySet());
     for (String name : Strategy.Registry.BY_NAME.keySet()) {
-      Candidate picked = Strategy.named(name).pick(three, null);
+      JsonObject settings = name.equals("consistent-hash") ? new JsonObject().put("hashKey", "arg:a") : new JsonObject();
+      Candidate picked = Strategy.named(name, settings).pick(three, FakeCall.withArguments(new JsonObject().put("a", 1)));
       assertTrue(three.contains(picked), name + " picked " + picked);
     }
   }
@@ -90,7 +91,7 @@ class StrategyTest {
   void anUnknownNameIsRejectedListingTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Strategy.named("fastest"));
 
-    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, least-in-flight, p2c, "
+    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, least-in-flight, p2c, "
         + "peak-ewma, random, round-robin, weighted]", e.getMessage());
   }
 
