@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * <pre>{@code
  * "mesh": {
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
- *   "defaults": {"strategy": "round-robin", "callTimeoutMs": 10000},
- *   "services": {"calculator": {"strategy": "round-robin"}}
+ *   "defaults": {"strategy": "p2c", "callTimeoutMs": 10000},
+ *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}}
  * }}</pre>
  */
 public class MeshOptions {

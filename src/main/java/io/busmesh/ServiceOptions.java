@@ -3,13 +3,19 @@ package io.busmesh;
 import io.busmesh.balance.Strategy;
 import io.vertx.core.json.JsonObject;
 
-/** How callers on this node reach one service: which strategy picks its replicas, how long a call may take. */
+/**
+ * How callers on this node reach one service: which strategy picks its replicas (and that
+ * strategy's settings, e.g. {@code {"hashKey": "arg:userId"}} for {@code consistent-hash}), how long
+ * a call may take.
+ */
 public class ServiceOptions {
 
-  public static final String DEFAULT_STRATEGY = "round-robin";
+  /** Power of two choices on in-flight calls: O(1) per call and an even spread without coordination. */
+  public static final String DEFAULT_STRATEGY = "p2c";
   public static final long DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
   private String strategy = DEFAULT_STRATEGY;
+  private JsonObject strategyOptions = new JsonObject();
   private long callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
 
   public ServiceOptions() {
@@ -17,14 +23,22 @@ public class ServiceOptions {
 
   public ServiceOptions(ServiceOptions other) {
     this.strategy = other.strategy;
+    this.strategyOptions = other.strategyOptions.copy();
     this.callTimeoutMs = other.callTimeoutMs;
   }
 
-  /** Reads {@code json} over {@code defaults}: a key left out keeps the default's value. */
+  /**
+   * Reads {@code json} over {@code defaults}: a key left out keeps the default's value, except that
+   * naming a strategy without {@code strategyOptions} gives it no settings (the default's settings
+   * belong to the default's strategy).
+   */
   public ServiceOptions(String where, JsonObject json, ServiceOptions defaults) {
     this(defaults);
-    ConfigReader in = new ConfigReader(where, json, "strategy", "callTimeoutMs");
-    setStrategy(in.string("strategy", defaults.strategy));
+    ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs");
+    String name = in.string("strategy", defaults.strategy);
+    JsonObject settings = in.object("strategyOptions",
+        json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
+    setStrategy(name, settings);
     setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
   }
 
@@ -32,10 +46,27 @@ public class ServiceOptions {
     return strategy;
   }
 
-  /** @throws IllegalArgumentException naming the known strategies when {@code strategy} is not one */
+  /** Settings of the strategy, as given to {@link Strategy#named(String, JsonObject)}; empty when it has none. */
+  public JsonObject getStrategyOptions() {
+    return strategyOptions.copy();
+  }
+
+  /**
+   * Uses {@code strategy} with no settings.
+   *
+   * @throws IllegalArgumentException naming the known strategies when {@code strategy} is not one,
+   *                                  or when it cannot run without settings
+   */
   public ServiceOptions setStrategy(String strategy) {
-    Strategy.named(strategy); // validates the name now rather than on the first call
+    return setStrategy(strategy, new JsonObject());
+  }
+
+  /** @throws IllegalArgumentException naming the unknown strategy or the bad setting */
+  public ServiceOptions setStrategy(String strategy, JsonObject strategyOptions) {
+    JsonObject settings = strategyOptions == null ? new JsonObject() : strategyOptions.copy();
+    Strategy.named(strategy, settings); // validates now rather than on the first call
     this.strategy = strategy;
+    this.strategyOptions = settings;
     return this;
   }
 
@@ -53,6 +84,10 @@ public class ServiceOptions {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("strategy", strategy).put("callTimeoutMs", callTimeoutMs);
+    JsonObject json = new JsonObject().put("strategy", strategy);
+    if (!strategyOptions.isEmpty()) {
+      json.put("strategyOptions", strategyOptions.copy());
+    }
+    return json.put("callTimeoutMs", callTimeoutMs);
   }
 }

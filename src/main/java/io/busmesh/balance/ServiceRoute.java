@@ -26,7 +26,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
   ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> candidates) {
     this.service = service;
     this.candidates = candidates;
-    this.strategy = Strategy.named(options.getStrategy());
+    this.strategy = Strategy.named(options.getStrategy(), options.getStrategyOptions());
     this.timeoutMs = options.getCallTimeoutMs();
   }
 
