@@ -3,10 +3,15 @@ package io.busmesh;
 import io.busmesh.balance.Strategy;
 import io.vertx.core.json.JsonObject;
 
-/** How callers on this node reach one service: which strategy picks its replicas and with what figures, how long a call may take. */
+/**
+ * How callers on this node reach one service: which strategy picks its replicas (and that
+ * strategy's settings, e.g. {@code {"hashKey": "arg:userId"}} for {@code consistent-hash}), how long
+ * a call may take.
+ */
 public class ServiceOptions {
 
-  public static final String DEFAULT_STRATEGY = "round-robin";
+  /** Power of two choices on in-flight calls: O(1) per call and an even spread without coordination. */
+  public static final String DEFAULT_STRATEGY = "p2c";
   public static final long DEFAULT_CALL_TIMEOUT_MS = 10_000;
   /** Slow start is opt-in, as in Envoy: a ramp delays full use of capacity that may be warm already. */
   public static final long DEFAULT_SLOW_START_MS = 0;
@@ -30,14 +35,19 @@ public class ServiceOptions {
     this.ewmaDecayMs = other.ewmaDecayMs;
   }
 
-  /** Reads {@code json} over {@code defaults}: a key left out keeps the default's value. */
+  /**
+   * Reads {@code json} over {@code defaults}: a key left out keeps the default's value, except that
+   * naming a strategy without {@code strategyOptions} gives it no settings (the default's settings
+   * belong to the default's strategy).
+   */
   public ServiceOptions(String where, JsonObject json, ServiceOptions defaults) {
     this(defaults);
     ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs", "slowStartMs",
         "ewmaDecayMs");
-    strategy = in.string("strategy", defaults.strategy);
-    strategyOptions = in.object("strategyOptions", defaults.strategyOptions).copy();
-    validateStrategy(where);
+    String name = in.string("strategy", defaults.strategy);
+    JsonObject settings = in.object("strategyOptions",
+        json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
+    setStrategy(name, settings);
     setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
     setSlowStartMs(in.nonNegativeLong("slowStartMs", defaults.slowStartMs));
     setEwmaDecayMs(in.positiveLong("ewmaDecayMs", defaults.ewmaDecayMs));
@@ -47,31 +57,41 @@ public class ServiceOptions {
     return strategy;
   }
 
-  /** @throws IllegalArgumentException naming the known strategies when {@code strategy} is not one */
-  public ServiceOptions setStrategy(String strategy) {
-    Strategy.named(strategy, strategyOptions); // validates now rather than on the first call
-    this.strategy = strategy;
-    return this;
-  }
-
+  /** Settings of the strategy, as given to {@link Strategy#named(String, JsonObject)}; empty when it has none. */
   public JsonObject getStrategyOptions() {
-    return strategyOptions;
+    return strategyOptions.copy();
   }
 
-  /** Settings of the strategy, e.g. {@code {"hashKey": "header:user"}} for {@code consistent-hash}. */
-  public ServiceOptions setStrategyOptions(JsonObject strategyOptions) {
+  /**
+   * Uses {@code strategy} with no settings.
+   *
+   * @throws IllegalArgumentException naming the known strategies when {@code strategy} is not one,
+   *                                  or when it cannot run without settings
+   */
+  public ServiceOptions setStrategy(String strategy) {
+    return setStrategy(strategy, new JsonObject());
+  }
+
+  /** @throws IllegalArgumentException naming the unknown strategy or the bad setting */
+  public ServiceOptions setStrategy(String strategy, JsonObject strategyOptions) {
     JsonObject settings = strategyOptions == null ? new JsonObject() : strategyOptions.copy();
-    Strategy.named(strategy, settings);
+    Strategy.named(strategy, settings); // validates now rather than on the first call
+    this.strategy = strategy;
     this.strategyOptions = settings;
     return this;
   }
 
-  private void validateStrategy(String where) {
-    try {
-      Strategy.named(strategy, strategyOptions);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+  public long getCallTimeoutMs() {
+    return callTimeoutMs;
+  }
+
+  /** Longest time the balancer waits for a replica's answer before failing the call with TIMEOUT. */
+  public ServiceOptions setCallTimeoutMs(long callTimeoutMs) {
+    if (callTimeoutMs < 1) {
+      throw new IllegalArgumentException("callTimeoutMs must be positive, got " + callTimeoutMs);
     }
+    this.callTimeoutMs = callTimeoutMs;
+    return this;
   }
 
   public long getSlowStartMs() {
@@ -100,21 +120,11 @@ public class ServiceOptions {
     return this;
   }
 
-  public long getCallTimeoutMs() {
-    return callTimeoutMs;
-  }
-
-  /** Longest time the balancer waits for a replica's answer before failing the call with TIMEOUT. */
-  public ServiceOptions setCallTimeoutMs(long callTimeoutMs) {
-    if (callTimeoutMs < 1) {
-      throw new IllegalArgumentException("callTimeoutMs must be positive, got " + callTimeoutMs);
-    }
-    this.callTimeoutMs = callTimeoutMs;
-    return this;
-  }
-
   public JsonObject toJson() {
-    return new JsonObject().put("strategy", strategy).put("strategyOptions", strategyOptions.copy())
-        .put("callTimeoutMs", callTimeoutMs).put("slowStartMs", slowStartMs).put("ewmaDecayMs", ewmaDecayMs);
+    JsonObject json = new JsonObject().put("strategy", strategy);
+    if (!strategyOptions.isEmpty()) {
+      json.put("strategyOptions", strategyOptions.copy());
+    }
+    return json.put("callTimeoutMs", callTimeoutMs).put("slowStartMs", slowStartMs).put("ewmaDecayMs", ewmaDecayMs);
   }
 }

@@ -74,7 +74,9 @@ class MeshClusterTest {
       addresses.add(publishCalculator(server, join(server), "calculator").replica().address());
     }
     Vertx caller = cluster.addNode();
-    Mesh mesh = join(caller);
+    // Round robin explicitly: the default (p2c) spreads by load, not into exact thirds.
+    Mesh mesh = Mesh.join(caller, new MeshOptions().setService("calculator", new ServiceOptions().setStrategy("round-robin")))
+        .await(30, TimeUnit.SECONDS);
     awaitReplicas(mesh, "calculator", 3);
     Calculator calculator = calculatorProxy(caller, "calculator");
 

@@ -18,7 +18,7 @@ class MeshOptionsTest {
     assertEquals(2_000, options.getDrainTimeoutMs());
     assertEquals("random", options.forService("calculator").getStrategy());
     assertEquals(3_000, options.forService("calculator").getCallTimeoutMs());
-    assertEquals("round-robin", options.forService("billing").getStrategy());
+    assertEquals("p2c", options.forService("billing").getStrategy());
     assertEquals(options.toJson(), new MeshOptions(options.toJson()).toJson());
   }
 
@@ -28,7 +28,8 @@ class MeshOptionsTest {
         () -> new MeshOptions(new JsonObject().put("resyncIntervalMillis", 100)));
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
-        + "[resyncIntervalMs, drainTimeoutMs, defaults, services].", e.getMessage());
+        + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
+        + "defaults, services].", e.getMessage());
   }
 
   @Test
@@ -36,7 +37,31 @@ class MeshOptionsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject()
         .put("services", new JsonObject().put("calculator", new JsonObject().put("strategy", "fastest")))));
 
-    assertEquals("Unknown balancing strategy 'fastest'; use one of [random, round-robin]", e.getMessage());
+    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, "
+        + "least-in-flight, p2c, peak-ewma, random, round-robin, weighted]", e.getMessage());
+  }
+
+  @Test
+  void strategySettingsAreReadCheckedAndWrittenBack() {
+    MeshOptions options = new MeshOptions(new JsonObject()
+        .put("defaults", new JsonObject().put("strategy", "adaptive")
+            .put("strategyOptions", new JsonObject().put("latencyFloorMicros", 500)))
+        .put("services", new JsonObject()
+            .put("carts", new JsonObject().put("strategy", "consistent-hash")
+                .put("strategyOptions", new JsonObject().put("hashKey", "arg:cartId")))
+            .put("billing", new JsonObject().put("strategy", "least-in-flight"))
+            .put("search", new JsonObject().put("callTimeoutMs", 500))));
+
+    assertEquals(new JsonObject().put("hashKey", "arg:cartId"), options.forService("carts").getStrategyOptions());
+    assertEquals(new JsonObject(), options.forService("billing").getStrategyOptions());
+    assertEquals("adaptive", options.forService("search").getStrategy());
+    assertEquals(new JsonObject().put("latencyFloorMicros", 500), options.forService("search").getStrategyOptions());
+    assertEquals(options.toJson(), new MeshOptions(options.toJson()).toJson());
+    assertEquals("Invalid settings of strategy 'consistent-hash': 'hashKey' must be \"header:NAME\" (a message header) "
+            + "or \"arg:NAME\" (a field of the call's JSON body, i.e. a service method argument), got \"cartId\".",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("services",
+            new JsonObject().put("carts", new JsonObject().put("strategy", "consistent-hash")
+                .put("strategyOptions", new JsonObject().put("hashKey", "cartId")))))).getMessage());
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.busmesh.balance;
 import io.busmesh.Replica;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 /** A candidate whose figures a test sets by hand. */
 final class FakeCandidate implements Candidate {
 
@@ -18,6 +21,11 @@ final class FakeCandidate implements Candidate {
 
   FakeCandidate(String address, int weight) {
     this.replica = new Replica("s", address, "n", weight, "", 0, new JsonObject());
+  }
+
+  /** {@code count} idle, warm replicas of weight 1 named r00, r01… (sorted by address, as the balancer passes them). */
+  static List<FakeCandidate> replicas(int count) {
+    return IntStream.range(0, count).mapToObj(i -> new FakeCandidate(String.format("r%02d", i))).toList();
   }
 
   @Override
