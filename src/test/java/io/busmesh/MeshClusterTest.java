@@ -323,8 +323,9 @@ class MeshClusterTest {
       runCalls(calculator, calls);
       long periods = (System.nanoTime() - started) / (period * 1_000_000) + 2;
       long operations = ClusterMapOperations.count(server, caller) - before;
-      // Per node and period: at most one write of its own counts and one read per other node.
-      assertTrue(operations <= 2 * 2 * periods, operations + " map operations for " + calls + " calls over " + periods + " periods");
+      // Per node and period: at most one write of its own counts and one read per other node (2 nodes:
+      // 4 per period), plus a registry resync now and then.
+      assertTrue(operations <= 4 * periods + 20, operations + " map operations for " + calls + " calls over " + periods + " periods");
     }
   }
 
