@@ -5,7 +5,7 @@
 #
 #   bench/run-pair.sh SERVER_VERTICLE READY_LINE CLIENT_VERTICLE [CLIENT_CONF_JSON]
 #
-# BENCH_CONF may hold the client conf instead; BENCH_TIMEOUT_SECONDS (default 240) bounds the
+# BENCH_CONF may hold the client conf instead, BENCH_SERVER_CONF the server's; BENCH_TIMEOUT_SECONDS (default 240) bounds the
 # client JVM in case something hangs.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ SERVER_CLASS=$1
 READY_LINE=$2
 CLIENT_CLASS=$3
 CONF=${4:-${BENCH_CONF:-}}
+SERVER_CONF=${BENCH_SERVER_CONF:-'{}'}
 CONF=${CONF:-'{}'}
 CLIENT_LIMIT=${BENCH_TIMEOUT_SECONDS:-240}
 SERVER_READY_SECONDS=90
@@ -69,7 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-java "${JVM[@]}" -jar "$JAR" "$SERVER_CLASS" -cluster -cluster-host 127.0.0.1 \
+java "${JVM[@]}" -jar "$JAR" "$SERVER_CLASS" -cluster -cluster-host 127.0.0.1 -conf "$SERVER_CONF" \
   >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "busmesh-bench: server JVM $SERVER_PID in cluster $CLUSTER, log $SERVER_LOG" >&2

@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>(a) one slow replica: for each strategy, switched at run time, throughput, p50/p99/p99.9
  *   and the share of calls that reached the slow replica, against an all-healthy baseline;</li>
- *   <li>(b) four caller nodes against three replicas: the time-averaged max/mean of the replicas'
- *   own in-flight counts, with the shared cluster-wide view and with each node's local view only.</li>
+ *   <li>(b) four caller nodes against three replicas, one of them sticky to a single replica (a hot
+ *   key): the time-averaged max/mean of the replicas' own in-flight counts when the other three
+ *   balance with the shared cluster-wide view, and with each node's local view only.</li>
  * </ol>
  * Prints tables and a JSON line, then exits (0 if every call succeeded). Run with {@code bench/strategies.sh}.
  */
@@ -47,6 +48,10 @@ public class StrategyBenchmark extends VerticleBase {
   private long maxSecondsPerRun;
   private int callerNodes;
   private long sharedSeconds;
+  private int sharedConcurrency;
+  private long sharePeriodMs;
+  private boolean runSlowReplica;
+  private boolean runSharedView;
   private final JsonObject json = new JsonObject();
   private long failures;
 
@@ -54,18 +59,23 @@ public class StrategyBenchmark extends VerticleBase {
   public Future<?> start() {
     try {
       ConfigReader conf = new ConfigReader("conf of StrategyBenchmark", config(), "calls", "concurrency",
-          "maxSecondsPerRun", "callerNodes", "sharedSeconds");
+          "maxSecondsPerRun", "callerNodes", "sharedSeconds", "sharedConcurrency", "sharePeriodMs", "slowReplica",
+          "sharedView");
       calls = conf.positiveInt("calls", 20_000);
       concurrency = conf.positiveInt("concurrency", 16);
       maxSecondsPerRun = conf.positiveLong("maxSecondsPerRun", 15);
       callerNodes = conf.positiveInt("callerNodes", 4);
       sharedSeconds = conf.positiveLong("sharedSeconds", 5);
+      sharedConcurrency = conf.positiveInt("sharedConcurrency", 16);
+      sharePeriodMs = conf.positiveLong("sharePeriodMs", MeshOptions.DEFAULT_LOAD_SHARE_PERIOD_MS);
+      runSlowReplica = conf.bool("slowReplica", true);
+      runSharedView = conf.bool("sharedView", true);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     Mesh.join(vertx)
-        .compose(mesh -> slowReplica(mesh))
-        .compose(v -> sharedView())
+        .compose(mesh -> runSlowReplica ? slowReplica(mesh) : Future.succeededFuture())
+        .compose(v -> runSharedView ? sharedView() : Future.succeededFuture())
         .onComplete(ar -> {
           if (ar.failed()) {
             System.err.println("busmesh-bench: failed: " + ar.cause());
@@ -136,8 +146,9 @@ public class StrategyBenchmark extends VerticleBase {
   // ---- (b) shared view versus local view ------------------------------------------------------
 
   private Future<Void> sharedView() {
-    System.out.printf("%n(b) %d caller nodes, 3 replicas (exponential service time), %d in flight per caller, %d s per run%n",
-        callerNodes, concurrency, sharedSeconds);
+    System.out.printf("%n(b) %d caller nodes (one sticky to a single replica, %d balancing), 3 replicas (exponential"
+        + " service time), %d in flight per caller, %d s per run, counts shared every %d ms%n",
+        callerNodes, callerNodes - 1, sharedConcurrency, sharedSeconds, sharePeriodMs);
     System.out.printf("%-16s %-8s %14s %14s%n", "strategy", "view", "max/mean", "mean in-flight");
     JsonArray rows = new JsonArray();
     json.put("sharedView", rows);
@@ -145,7 +156,7 @@ public class StrategyBenchmark extends VerticleBase {
   }
 
   private Future<Void> sharedRun(boolean share, JsonArray rows) {
-    MeshOptions options = new MeshOptions().setShareInFlight(share)
+    MeshOptions options = new MeshOptions().setShareInFlight(share).setLoadSharePeriodMs(sharePeriodMs)
         .setService(StrategyBenchServer.SHARED, new ServiceOptions().setCallTimeoutMs(TIMEOUT_MS));
     return startCallers(options).compose(nodes -> {
       Future<Void> chain = Future.succeededFuture();
@@ -157,9 +168,15 @@ public class StrategyBenchmark extends VerticleBase {
   }
 
   private Future<Void> measureSpread(List<Vertx> nodes, String strategy, boolean share, JsonArray rows) {
+    // Caller 0 is sticky (all its calls hash to one replica, like a hot key or a client pinned to a
+    // replica); the others balance with the strategy under test and must make up for it.
     List<Future<Void>> switched = new ArrayList<>();
-    for (Vertx node : nodes) {
-      switched.add(Mesh.join(node).compose(m -> m.useStrategy(StrategyBenchServer.SHARED, strategy, new JsonObject())));
+    for (int i = 0; i < nodes.size(); i++) {
+      Future<Void> change = i == 0
+          ? Mesh.join(nodes.get(i)).compose(m -> m.useStrategy(StrategyBenchServer.SHARED, "consistent-hash",
+              new JsonObject().put("hashKey", "arg:b")))
+          : Mesh.join(nodes.get(i)).compose(m -> m.useStrategy(StrategyBenchServer.SHARED, strategy, new JsonObject()));
+      switched.add(change);
     }
     return Future.all(switched)
         .compose(v -> load(nodes, 2)) // warm-up: EWMAs, caches, JIT
@@ -183,7 +200,7 @@ public class StrategyBenchmark extends VerticleBase {
       node.runOnContext(v -> {
         Calculator calculator = new ServiceProxyBuilder(node).setAddress(StrategyBenchServer.SHARED)
             .setOptions(new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).build(Calculator.class);
-        LoadRunner.run(new CallPath("shared", i -> calculator.add(i, 1)), concurrency, Integer.MAX_VALUE,
+        LoadRunner.run(new CallPath("shared", i -> calculator.add(i, 1)), sharedConcurrency, Integer.MAX_VALUE,
             TimeUnit.SECONDS.toNanos(seconds)).onComplete(done);
       });
       runs.add(done.future());
