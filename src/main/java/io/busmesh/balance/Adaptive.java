@@ -10,8 +10,11 @@ import java.util.random.RandomGenerator;
 /**
  * Load, latency and errors in one cost, so that a replica that fails fast cannot attract traffic by
  * looking fast. P2C (see {@link TwoChoices}) over
- * <pre>  cost = max(latencyEwma, floor) × (inFlight + 1) / (s² × warmth),   s = max(1 − errorRate, 0.01)</pre>
- * The latency × queue product is Finagle's peak EWMA; weighing replicas by response time and queue
+ * <pre>  cost = max(latencyAverage, floor) × (inFlight + 1) / (s² × warmth),   s = max(1 − errorRate, 0.01)</pre>
+ * The latency × queue product is Finagle's peak EWMA, but on the smooth average rather than the
+ * peak-sensitive one: with many calls in flight the (inFlight + 1) factor magnifies every jitter
+ * spike of a healthy replica until a much slower one looks cheaper; the smooth average keeps a
+ * replica 20 times slower out except for the probes its decaying average earns it. Weighing replicas by response time and queue
  * together is the idea of C3 (Suresh et al., "C3: Cutting Tail Latency in Cloud Data Stores via
  * Adaptive Replica Selection", NSDI 2015). The error term replaces the on/off ejection of Envoy's
  * outlier detection or Finagle's failure accrual by a continuous price. It is squared because a
@@ -53,6 +56,6 @@ final class Adaptive extends TwoChoices {
 
   private double cost(Candidate c) {
     double success = Math.max(1.0 - c.errorRate(), MIN_SUCCESS_RATE);
-    return Math.max(c.latencyEwmaNanos(), floorNanos) * Warmth.load(c) / (success * success);
+    return Math.max(c.latencyAverageNanos(), floorNanos) * Warmth.load(c) / (success * success);
   }
 }

@@ -23,6 +23,12 @@ public interface Candidate {
    */
   double latencyEwmaNanos();
 
+  /**
+   * Smooth moving average of this replica's successful-call latency, in nanoseconds, decayed to now:
+   * the typical latency, which single spikes barely move; 0 until the first answer.
+   */
+  double latencyAverageNanos();
+
   /** Moving average of the share of calls to this replica that failed, between 0 and 1. */
   double errorRate();
 

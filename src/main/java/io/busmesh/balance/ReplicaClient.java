@@ -66,6 +66,11 @@ final class ReplicaClient implements Candidate {
   }
 
   @Override
+  public double latencyAverageNanos() {
+    return load.latencyAverageNanos();
+  }
+
+  @Override
   public double errorRate() {
     return load.errorRate();
   }

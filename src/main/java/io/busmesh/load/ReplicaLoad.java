@@ -19,8 +19,9 @@ public final class ReplicaLoad {
   private final Replica replica;
   private final Clock clock;
   private final LoadSettings settings;
-  private final PeakEwma latency;
-  private final PeakEwma serviceTime;
+  private final LatencyEwma latencyPeak;
+  private final LatencyEwma latencySmooth;
+  private final LatencyEwma serviceTime;
   private final DecayingRate errors;
   private final CallWindow window;
   private volatile long localInFlight;
@@ -35,8 +36,9 @@ public final class ReplicaLoad {
     this.replica = replica;
     this.clock = clock;
     this.settings = settings;
-    this.latency = new PeakEwma(settings.ewmaDecayNanos());
-    this.serviceTime = new PeakEwma(settings.ewmaDecayNanos());
+    this.latencyPeak = LatencyEwma.peak(settings.ewmaDecayNanos());
+    this.latencySmooth = LatencyEwma.smooth(settings.ewmaDecayNanos());
+    this.serviceTime = LatencyEwma.smooth(settings.ewmaDecayNanos());
     this.errors = new DecayingRate(settings.ewmaDecayNanos());
     this.window = new CallWindow(clock, settings.metricsWindowMillis());
   }
@@ -63,7 +65,8 @@ public final class ReplicaLoad {
     localInFlight--;
     if (outcome == Outcome.SUCCESS) {
       succeeded++;
-      latency.observe(elapsed, now);
+      latencyPeak.observe(elapsed, now);
+      latencySmooth.observe(elapsed, now);
     } else {
       failed++;
     }
@@ -101,7 +104,11 @@ public final class ReplicaLoad {
   }
 
   public double latencyEwmaNanos() {
-    return latency.valueAt(clock.nanoTime());
+    return latencyPeak.valueAt(clock.nanoTime());
+  }
+
+  public double latencyAverageNanos() {
+    return latencySmooth.valueAt(clock.nanoTime());
   }
 
   public double errorRate() {

@@ -12,6 +12,8 @@ final class FakeCandidate implements Candidate {
   private final Replica replica;
   double inFlight;
   double latencyEwmaNanos;
+  /** Negative: the same as {@link #latencyEwmaNanos}, for tests that set one latency. */
+  double latencyAverageNanos = -1;
   double errorRate;
   double warmth = 1.0;
 
@@ -41,6 +43,11 @@ final class FakeCandidate implements Candidate {
   @Override
   public double latencyEwmaNanos() {
     return latencyEwmaNanos;
+  }
+
+  @Override
+  public double latencyAverageNanos() {
+    return latencyAverageNanos < 0 ? latencyEwmaNanos : latencyAverageNanos;
   }
 
   @Override

@@ -86,6 +86,11 @@ public class SelectionCostBenchmark {
     }
 
     @Override
+    public double latencyAverageNanos() {
+      return latencyEwmaNanos;
+    }
+
+    @Override
     public double warmth() {
       return 1.0;
     }

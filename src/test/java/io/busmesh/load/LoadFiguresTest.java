@@ -20,7 +20,7 @@ class LoadFiguresTest {
 
   @Test
   void peakEwmaJumpsToASlowerSampleAndDecaysBack() {
-    PeakEwma ewma = new PeakEwma(10_000 * MS);
+    LatencyEwma ewma = LatencyEwma.peak(10_000 * MS);
     ewma.observe(10 * MS, clock.nanoTime());
     ewma.observe(200 * MS, clock.nanoTime());
     assertEquals(200 * MS, ewma.valueAt(clock.nanoTime()), 1.0, "a slower sample is taken at once");
@@ -33,6 +33,19 @@ class LoadFiguresTest {
       ewma.observe(10 * MS, clock.nanoTime());
     }
     assertEquals(10 * MS, ewma.valueAt(clock.nanoTime()), 1 * MS, "converges to faster samples");
+  }
+
+  @Test
+  void smoothEwmaShrugsOffASpike() {
+    LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
+    for (int i = 0; i < 100; i++) {
+      clock.advance(Duration.ofMillis(10));
+      ewma.observe(2 * MS, clock.nanoTime());
+    }
+    clock.advance(Duration.ofMillis(10));
+    ewma.observe(40 * MS, clock.nanoTime());
+
+    assertEquals(2 * MS, ewma.valueAt(clock.nanoTime()), 0.1 * MS, "one 40 ms spike among 2 ms calls");
   }
 
   @Test
