@@ -2,6 +2,7 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
+import io.busmesh.balance.BalancerVerticle;
 import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
@@ -350,6 +351,26 @@ class MeshClusterTest {
     assertTrue(metrics.p99Us() >= metrics.p50Us() && metrics.p50Us() > 0, metrics.toJson().encode());
     assertEquals(1, metrics.replicas().size());
     assertTrue(metrics.loadViewAgeMs() < 1_000, "view age " + metrics.loadViewAgeMs() + " ms with a 100 ms period");
+  }
+
+  @Test
+  void eachNodePublishesItsServiceMetricsOnTheEventBus() throws Exception {
+    Vertx server = cluster.addNode();
+    publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    Mesh mesh = Mesh.join(caller, new MeshOptions().setMetricsPeriodMs(100)).await(30, TimeUnit.SECONDS);
+    awaitReplicas(mesh, "calculator", 1);
+    List<JsonObject> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.eventBus().<JsonObject>consumer(BalancerVerticle.METRICS_ADDRESS, m -> published.add(m.body()))
+        .completion().await(10, TimeUnit.SECONDS);
+    runCalls(calculatorProxy(caller, "calculator"), 10);
+
+    Await.until("the caller's metrics reach another node", VIEW_TIMEOUT,
+        () -> published.stream().anyMatch(m -> m.getString("node").equals(mesh.nodeId()) && m.getLong("calls") >= 10));
+    JsonObject last = published.get(published.size() - 1);
+    assertEquals("calculator", last.getString("service"));
+    assertTrue(last.containsKey("load") && last.containsKey("p99Us") && last.containsKey("errorRate")
+        && last.containsKey("faultRate") && last.getJsonArray("replicas").size() == 1, last.encode());
   }
 
   @Test
