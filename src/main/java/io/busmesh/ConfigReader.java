@@ -1,5 +1,6 @@
 package io.busmesh;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Arrays;
@@ -65,6 +66,31 @@ public final class ConfigReader {
       throw fail("'" + key + "' must be a number between 0.0 and 1.0, got " + show(v));
     }
     return n.doubleValue();
+  }
+
+  public double nonNegativeDouble(String key, double defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof Number n) || !(n.doubleValue() >= 0)) {
+      throw fail("'" + key + "' must be a number ≥ 0, got " + show(v));
+    }
+    return n.doubleValue();
+  }
+
+  /** A JSON array of strings, as a set. */
+  public Set<String> strings(String key, Set<String> defaultValue) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof JsonArray array) || !array.stream().allMatch(e -> e instanceof String)) {
+      throw fail("'" + key + "' must be a JSON array of strings, got " + show(v));
+    }
+    Set<String> result = new TreeSet<>();
+    array.forEach(e -> result.add((String) e));
+    return result;
   }
 
   public boolean bool(String key, boolean defaultValue) {

@@ -1,7 +1,11 @@
 package io.busmesh;
 
 import io.busmesh.balance.Strategy;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Set;
 
 /**
  * How callers on this node reach one service: which strategy picks its replicas (and that
@@ -17,12 +21,23 @@ public class ServiceOptions {
   public static final long DEFAULT_SLOW_START_MS = 0;
   /** τ of the latency and error averages (Finagle's peak-EWMA default). */
   public static final long DEFAULT_EWMA_DECAY_MS = 10_000;
+  /** The first try and up to two more on other replicas. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** Retries allowed per call, cluster-wide (Finagle's default budget is 20%). */
+  public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
+  public static final double DEFAULT_RETRY_BUDGET_MIN_PER_SECOND = 10;
 
   private String strategy = DEFAULT_STRATEGY;
   private JsonObject strategyOptions = new JsonObject();
   private long callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
   private long slowStartMs = DEFAULT_SLOW_START_MS;
   private long ewmaDecayMs = DEFAULT_EWMA_DECAY_MS;
+  private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  private long attemptTimeoutMs;
+  private Set<String> retryableMethods = Set.of();
+  private JsonObject breaker = new JsonObject();
+  private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
+  private double retryBudgetMinPerSecond = DEFAULT_RETRY_BUDGET_MIN_PER_SECOND;
 
   public ServiceOptions() {
   }
@@ -33,6 +48,12 @@ public class ServiceOptions {
     this.callTimeoutMs = other.callTimeoutMs;
     this.slowStartMs = other.slowStartMs;
     this.ewmaDecayMs = other.ewmaDecayMs;
+    this.maxAttempts = other.maxAttempts;
+    this.attemptTimeoutMs = other.attemptTimeoutMs;
+    this.retryableMethods = other.retryableMethods;
+    this.breaker = other.breaker.copy();
+    this.retryBudgetRatio = other.retryBudgetRatio;
+    this.retryBudgetMinPerSecond = other.retryBudgetMinPerSecond;
   }
 
   /**
@@ -43,7 +64,8 @@ public class ServiceOptions {
   public ServiceOptions(String where, JsonObject json, ServiceOptions defaults) {
     this(defaults);
     ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs", "slowStartMs",
-        "ewmaDecayMs");
+        "ewmaDecayMs", "maxAttempts", "attemptTimeoutMs", "retryableMethods", "breaker", "retryBudgetRatio",
+        "retryBudgetMinPerSecond");
     String name = in.string("strategy", defaults.strategy);
     JsonObject settings = in.object("strategyOptions",
         json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
@@ -51,6 +73,12 @@ public class ServiceOptions {
     setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
     setSlowStartMs(in.nonNegativeLong("slowStartMs", defaults.slowStartMs));
     setEwmaDecayMs(in.positiveLong("ewmaDecayMs", defaults.ewmaDecayMs));
+    setMaxAttempts(in.positiveInt("maxAttempts", defaults.maxAttempts));
+    setAttemptTimeoutMs(in.nonNegativeLong("attemptTimeoutMs", defaults.attemptTimeoutMs));
+    setRetryableMethods(in.strings("retryableMethods", defaults.retryableMethods));
+    setBreaker(in.object("breaker", defaults.breaker));
+    setRetryBudget(in.nonNegativeDouble("retryBudgetRatio", defaults.retryBudgetRatio),
+        in.nonNegativeDouble("retryBudgetMinPerSecond", defaults.retryBudgetMinPerSecond));
   }
 
   public String getStrategy() {
@@ -120,11 +148,86 @@ public class ServiceOptions {
     return this;
   }
 
+  public int getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Tries per call: the first and, on a failure that is safe to retry, others on different replicas. */
+  public ServiceOptions setMaxAttempts(int maxAttempts) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    this.maxAttempts = maxAttempts;
+    return this;
+  }
+
+  public long getAttemptTimeoutMs() {
+    return attemptTimeoutMs;
+  }
+
+  /**
+   * Longest wait for one replica before trying another (a hung node answers nothing); 0, the
+   * default, lets one attempt use the whole {@link #getCallTimeoutMs() call deadline}.
+   */
+  public ServiceOptions setAttemptTimeoutMs(long attemptTimeoutMs) {
+    if (attemptTimeoutMs < 0) {
+      throw new IllegalArgumentException("attemptTimeoutMs must be ≥ 0, got " + attemptTimeoutMs);
+    }
+    this.attemptTimeoutMs = attemptTimeoutMs;
+    return this;
+  }
+
+  public Set<String> getRetryableMethods() {
+    return retryableMethods;
+  }
+
+  /** Methods whose application errors ({@code ServiceException}) may be retried on another replica. */
+  public ServiceOptions setRetryableMethods(Set<String> retryableMethods) {
+    this.retryableMethods = Set.copyOf(retryableMethods);
+    return this;
+  }
+
+  public JsonObject getBreaker() {
+    return breaker.copy();
+  }
+
+  /**
+   * Options of each replica's Vert.x circuit breaker, in {@code CircuitBreakerOptions} JSON
+   * ({@code maxFailures}, {@code resetTimeout}, {@code failuresRollingWindow}); unset keys take
+   * busmesh's defaults: 5 failures, 5 s before a half-open probe, a 10 s window.
+   */
+  public ServiceOptions setBreaker(JsonObject breaker) {
+    this.breaker = breaker == null ? new JsonObject() : breaker.copy();
+    return this;
+  }
+
+  public double getRetryBudgetRatio() {
+    return retryBudgetRatio;
+  }
+
+  public double getRetryBudgetMinPerSecond() {
+    return retryBudgetMinPerSecond;
+  }
+
+  /** Retries allowed cluster-wide: {@code ratio} per call plus {@code minPerSecond}, over a 10 s window. */
+  public ServiceOptions setRetryBudget(double ratio, double minPerSecond) {
+    if (ratio < 0 || minPerSecond < 0) {
+      throw new IllegalArgumentException("retry budget ratio and minPerSecond must be ≥ 0, got " + ratio + ", " + minPerSecond);
+    }
+    this.retryBudgetRatio = ratio;
+    this.retryBudgetMinPerSecond = minPerSecond;
+    return this;
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("strategy", strategy);
     if (!strategyOptions.isEmpty()) {
       json.put("strategyOptions", strategyOptions.copy());
     }
-    return json.put("callTimeoutMs", callTimeoutMs).put("slowStartMs", slowStartMs).put("ewmaDecayMs", ewmaDecayMs);
+    return json.put("callTimeoutMs", callTimeoutMs).put("slowStartMs", slowStartMs).put("ewmaDecayMs", ewmaDecayMs)
+        .put("maxAttempts", maxAttempts).put("attemptTimeoutMs", attemptTimeoutMs)
+        .put("retryableMethods", new JsonArray(List.copyOf(retryableMethods)))
+        .put("breaker", breaker.copy()).put("retryBudgetRatio", retryBudgetRatio)
+        .put("retryBudgetMinPerSecond", retryBudgetMinPerSecond);
   }
 }

@@ -4,6 +4,8 @@ import io.busmesh.MeshOptions;
 import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceOptions;
+import io.busmesh.fault.Failures;
+import io.busmesh.fault.ReplicaGoneException;
 import io.busmesh.load.Clock;
 import io.busmesh.load.LoadExchange;
 import io.busmesh.load.LoadSettings;
@@ -14,6 +16,9 @@ import io.busmesh.registry.NodeWatcher;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.registry.ReplicaView;
 import io.busmesh.registry.ViewChange;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -49,6 +54,8 @@ public final class BalancerVerticle extends VerticleBase {
   public static final String STRATEGY_CONTROL_ADDRESS = "busmesh.control.strategy";
   /** Address on which each node publishes every service's {@link ServiceMetrics} JSON, every metrics period. */
   public static final String METRICS_ADDRESS = "busmesh.metrics";
+  /** Address on which each node publishes its breakers' state changes: {@code {node, service, replica, state}}. */
+  public static final String BREAKER_ADDRESS = "busmesh.breakers";
 
   private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
   /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
@@ -63,6 +70,8 @@ public final class BalancerVerticle extends VerticleBase {
   private volatile ReplicaView view = ReplicaView.EMPTY;
   /** Per service, the view's replicas as call paths; rebuilt (new list instances) only when the view changes. */
   private Map<String, List<ReplicaClient>> candidates = Map.of();
+  /** Per service, those whose breaker is not open; rebuilt when the view or a breaker's state changes. */
+  private Map<String, List<ReplicaClient>> available = Map.of();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private LoadSharing loadSharing;
@@ -195,6 +204,12 @@ public final class BalancerVerticle extends VerticleBase {
   private void onNodeLeft(String nodeId) {
     ReplicaView before = view;
     apply(v -> v.withoutNode(nodeId));
+    // Their answers will never come: fail the attempts now so the calls move to other replicas.
+    for (ReplicaClient client : clients.values()) {
+      if (client.replica().nodeId().equals(nodeId)) {
+        client.failPending(new ReplicaGoneException(client.replica().address(), nodeId));
+      }
+    }
     if (before != view) {
       log.info("Node " + nodeId + " left the cluster; its replicas were removed from this node's view");
     }
@@ -245,6 +260,7 @@ public final class BalancerVerticle extends VerticleBase {
       nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
     }
     candidates = nextCandidates;
+    refreshAvailable();
     next.services().forEach(this::ensureRoute);
     for (String service : previous.services()) {
       for (Replica r : previous.replicas(service)) {
@@ -253,6 +269,23 @@ public final class BalancerVerticle extends VerticleBase {
         }
       }
     }
+  }
+
+  private void refreshAvailable() {
+    Map<String, List<ReplicaClient>> next = new HashMap<>();
+    candidates.forEach((service, clients) -> {
+      List<ReplicaClient> open = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN).toList();
+      List<ReplicaClient> current = available.get(service);
+      next.put(service, open.size() == clients.size() ? clients : open.equals(current) ? current : open);
+    });
+    available = next;
+  }
+
+  private void onBreakerChange(Replica replica, CircuitBreakerState state) {
+    refreshAvailable();
+    log.info("Circuit breaker of replica " + replica.address() + " of service '" + replica.service() + "' is now " + state);
+    vertx.eventBus().publish(BREAKER_ADDRESS, new JsonObject().put("node", registry.nodeId())
+        .put("service", replica.service()).put("replica", replica.address()).put("state", state.name()));
   }
 
   private void markDeparted(String address) {
@@ -270,7 +303,8 @@ public final class BalancerVerticle extends VerticleBase {
   private ServiceRoute ensureRoute(String service) {
     ServiceRoute route = routes.get(service);
     if (route == null) {
-      route = new ServiceRoute(service, options.forService(service), () -> candidates.getOrDefault(service, List.of()));
+      route = new ServiceRoute(service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
+          () -> available.getOrDefault(service, List.of()), clock);
       routes.put(service, route);
       // Local only: each node answers for its own callers, so routing never leaves the node to pick.
       vertx.eventBus().localConsumer(service, route);
@@ -287,10 +321,27 @@ public final class BalancerVerticle extends VerticleBase {
           options.isShareInFlight() ? TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()) : -1,
           new SlowStart(service.getSlowStartMs()),
           options.getMetricsWindowMs());
-      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings));
+      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings), breakerFor(replica, service));
       clients.put(replica.address(), client);
     }
     return client;
+  }
+
+  /** The replica's circuit breaker: only faults count as failures, not the service's own errors. */
+  private CircuitBreaker breakerFor(Replica replica, ServiceOptions service) {
+    CircuitBreakerOptions breakerOptions = new CircuitBreakerOptions()
+        .setMaxFailures(5).setResetTimeout(5_000).setFailuresRollingWindow(10_000);
+    JsonObject overrides = service.getBreaker();
+    if (!overrides.isEmpty()) {
+      breakerOptions = new CircuitBreakerOptions(breakerOptions.toJson().mergeIn(overrides));
+    }
+    breakerOptions.setTimeout(-1); // the attempt's own send timeout bounds it
+    CircuitBreaker breaker = CircuitBreaker.create("busmesh:" + replica.address(), vertx, breakerOptions);
+    breaker.<Object>failurePolicy(attempt -> attempt.failed() && !Failures.isApplicationError(attempt.cause()));
+    breaker.openHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.OPEN)));
+    breaker.halfOpenHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.HALF_OPEN)));
+    breaker.closeHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.CLOSED)));
+    return breaker;
   }
 
   private void registerServiceExceptionCodec() {

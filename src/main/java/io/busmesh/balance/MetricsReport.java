@@ -18,7 +18,7 @@ final class MetricsReport {
     List<ReplicaMetrics> perReplica = new ArrayList<>(replicas.size());
     double inFlightSum = 0;
     for (ReplicaClient client : replicas) {
-      ReplicaMetrics metrics = client.load().metrics(total);
+      ReplicaMetrics metrics = client.load().metrics(total, client.breakerState().name());
       perReplica.add(metrics);
       inFlightSum += metrics.inFlight();
     }

@@ -1,53 +1,86 @@
 package io.busmesh.balance;
 
 import io.busmesh.Replica;
+import io.busmesh.fault.Failures;
 import io.busmesh.load.LoadHeaders;
 import io.busmesh.load.ReplicaLoad;
 import io.busmesh.load.ReplicaLoad.Outcome;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * This node's path to one replica: forwards a call to the replica's address and accounts for it in
- * the replica's {@link ReplicaLoad}. Used only from the balancer's event loop.
+ * This node's path to one replica: every attempt runs inside the replica's Vert.x circuit breaker,
+ * is accounted for in the replica's {@link ReplicaLoad}, and can be failed at once when the
+ * replica's node leaves (instead of waiting out the send timeout). Used only from the balancer's event loop.
  */
 final class ReplicaClient implements Candidate {
 
+
   private final EventBus eventBus;
   private final ReplicaLoad load;
+  private final CircuitBreaker breaker;
+  private final Set<Promise<Message<Object>>> pending = new LinkedHashSet<>();
 
-  ReplicaClient(EventBus eventBus, ReplicaLoad load) {
+  ReplicaClient(EventBus eventBus, ReplicaLoad load, CircuitBreaker breaker) {
     this.eventBus = eventBus;
     this.load = load;
+    this.breaker = breaker;
   }
 
   ReplicaLoad load() {
     return load;
   }
 
-  /** Sends {@code call}'s body and headers (method name, auth token…) unchanged to the replica. */
-  Future<Message<Object>> forward(Message<Object> call, long timeoutMs) {
+  CircuitBreakerState breakerState() {
+    return breaker.state();
+  }
+
+  /**
+   * Sends {@code call}'s body and headers (method name, auth token…) unchanged to the replica,
+   * through its breaker: an open breaker fails at once with {@code OpenCircuitException}.
+   */
+  Future<Message<Object>> forward(Message<Object> call, long timeoutMs, long deadlineEpochMs) {
+    return breaker.execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt));
+  }
+
+  private void send(Message<Object> call, long timeoutMs, long deadlineEpochMs, Promise<Message<Object>> attempt) {
     long started = load.callStarted();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).setHeaders(call.headers());
-    return eventBus.<Object>request(load.replica().address(), call.body(), options).andThen(answer -> {
+    pending.add(attempt);
+    call.headers().set(Failures.DEADLINE_HEADER, Long.toString(deadlineEpochMs));
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(call.headers());
+    attempt.future().onComplete(answer -> {
+      pending.remove(attempt);
       if (answer.succeeded()) {
         Message<Object> reply = answer.result();
         load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), LoadHeaders.SERVER_IN_FLIGHT),
             LoadHeaders.read(reply.headers(), LoadHeaders.SERVICE_MICROS) * 1_000);
       } else {
-        load.callEnded(started, outcomeOf(answer.cause()), -1, -1);
+        load.callEnded(started, Failures.isApplicationError(answer.cause()) ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
+      }
+    });
+    eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(answer -> {
+      if (answer.succeeded()) {
+        attempt.tryComplete(answer.result());
+      } else {
+        attempt.tryFail(answer.cause());
       }
     });
   }
 
-  /** A failure the service itself sent is an application error; anything else needs fault handling. */
-  private static Outcome outcomeOf(Throwable failure) {
-    return failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        ? Outcome.APPLICATION_ERROR : Outcome.FAULT;
+  /** Fails every attempt still waiting on this replica, e.g. because its node left the cluster. */
+  void failPending(Throwable cause) {
+    for (Promise<Message<Object>> attempt : new ArrayList<>(pending)) {
+      attempt.tryFail(cause);
+    }
   }
 
   @Override

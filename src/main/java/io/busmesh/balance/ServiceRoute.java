@@ -1,10 +1,9 @@
 package io.busmesh.balance;
 
 import io.busmesh.ServiceOptions;
-import io.busmesh.load.LoadHeaders;
-import io.vertx.core.AsyncResult;
+import io.busmesh.fault.RetryBudget;
+import io.busmesh.load.Clock;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -13,23 +12,38 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The path of a call to one service on this node: the generated proxy sends to the service name,
- * this local consumer picks a replica with the service's strategy and relays the replica's answer
- * (result, {@code ServiceException} or timeout) back unchanged. Runs on the balancer's event loop,
- * which is also the only place its strategy is swapped.
+ * The path of calls to one service on this node: the generated proxy sends to the service name,
+ * this local consumer hands each call to a {@link RoutedCall}, which picks replicas with the
+ * service's strategy and relays the answer (result, {@code ServiceException}, timeout) unchanged.
+ * Runs on the balancer's event loop, which is also the only place its strategy is swapped.
  */
 final class ServiceRoute implements Handler<Message<Object>> {
 
+  /** Retry budget window (Finagle's default TTL). */
+  private static final int BUDGET_WINDOW_SECONDS = 10;
+
   private final String service;
-  private final Supplier<List<ReplicaClient>> candidates;
-  private final long timeoutMs;
+  private final ServiceOptions options;
+  private final Supplier<List<ReplicaClient>> registered;
+  private final Supplier<List<ReplicaClient>> available;
+  private final Clock clock;
+  private final RetryBudget budget;
   private Strategy strategy;
   private String strategyName;
 
-  ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> candidates) {
+  /**
+   * @param registered the service's replicas in this node's view
+   * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
+   */
+  ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
+               Supplier<List<ReplicaClient>> available, Clock clock) {
     this.service = service;
-    this.candidates = candidates;
-    this.timeoutMs = options.getCallTimeoutMs();
+    this.options = options;
+    this.registered = registered;
+    this.available = available;
+    this.clock = clock;
+    this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
+        BUDGET_WINDOW_SECONDS);
     useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
   }
 
@@ -39,36 +53,43 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.strategy = next;
   }
 
+  @Override
+  public void handle(Message<Object> call) {
+    new RoutedCall(this, call, clock).start();
+  }
+
+  String service() {
+    return service;
+  }
+
+  ServiceOptions options() {
+    return options;
+  }
+
+  Strategy strategy() {
+    return strategy;
+  }
+
   String strategyName() {
     return strategyName;
   }
 
-  @Override
-  public void handle(Message<Object> call) {
-    List<ReplicaClient> replicas = candidates.get();
-    if (replicas.isEmpty()) {
-      call.reply(new ReplyException(ReplyFailure.NO_HANDLERS, -1,
-          "No replica is registered for service '" + service + "': publish one with Mesh.publish(\""
-              + service + "\", ...) on a node of this cluster, or check the service name"));
-      return;
-    }
-    ReplicaClient replica = (ReplicaClient) strategy.pick(replicas, call);
-    replica.forward(call, timeoutMs).onComplete(answer -> relay(call, answer));
+  RetryBudget budget() {
+    return budget;
   }
 
-  private static void relay(Message<Object> call, AsyncResult<Message<Object>> answer) {
-    if (answer.succeeded()) {
-      Message<Object> reply = answer.result();
-      LoadHeaders.strip(reply.headers());
-      if (reply.headers().isEmpty()) {
-        call.reply(reply.body());
-      } else {
-        call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers()));
-      }
-    } else if (answer.cause() instanceof ReplyException failure) {
-      call.reply(failure); // keeps a ServiceException's code, message and debug info
-    } else {
-      call.fail(500, "Call to service failed: " + answer.cause());
+  List<ReplicaClient> available() {
+    return available.get();
+  }
+
+  /** Why a call found no replica to try at all. */
+  ReplyException noReplicaError() {
+    int count = registered.get().size();
+    if (count == 0) {
+      return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "No replica is registered for service '" + service
+          + "': publish one with Mesh.publish(\"" + service + "\", ...) on a node of this cluster, or check the service name");
     }
+    return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "Every replica of service '" + service + "' (" + count
+        + ") has its circuit breaker open after repeated failures; calls resume when a half-open probe succeeds");
   }
 }

@@ -124,13 +124,13 @@ public final class ReplicaLoad {
   }
 
   /** Adds this replica's window to {@code figures} and returns its own metrics. */
-  public ReplicaMetrics metrics(CallWindow.WindowFigures figures) {
+  public ReplicaMetrics metrics(CallWindow.WindowFigures figures, String breakerState) {
     CallWindow.WindowFigures own = new CallWindow.WindowFigures();
     window.addTo(own);
     window.addTo(figures);
     return new ReplicaMetrics(replica.address(), clusterInFlight(), localInFlight, latencyEwmaNanos() / 1_000,
         serviceTime.valueAt(clock.nanoTime()) / 1_000, own.calls(), own.latencyMicros().getMean(),
         own.latencyMicros().getValueAtPercentile(50), own.latencyMicros().getValueAtPercentile(99),
-        own.errorRate(), own.faultRate(), warmth());
+        own.errorRate(), own.faultRate(), warmth(), breakerState);
   }
 }

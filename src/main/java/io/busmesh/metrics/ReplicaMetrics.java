@@ -17,14 +17,15 @@ import io.vertx.core.json.JsonObject;
  * @param errorRate      E: share of calls that failed, any way
  * @param faultRate      P: share of calls that needed fault handling (timeout, no handler, lost node)
  * @param warmth         slow-start factor, 1 when warm
+ * @param breaker        state of this node's circuit breaker for the replica: CLOSED, OPEN or HALF_OPEN
  */
 public record ReplicaMetrics(String address, double inFlight, long localInFlight, double latencyEwmaUs, double serviceEwmaUs, long calls,
                              double meanUs, double p50Us, double p99Us, double errorRate, double faultRate,
-                             double warmth) {
+                             double warmth, String breaker) {
 
   public JsonObject toJson() {
     return new JsonObject().put("address", address).put("inFlight", inFlight).put("localInFlight", localInFlight)
         .put("latencyEwmaUs", latencyEwmaUs).put("serviceEwmaUs", serviceEwmaUs).put("calls", calls).put("meanUs", meanUs).put("p50Us", p50Us)
-        .put("p99Us", p99Us).put("errorRate", errorRate).put("faultRate", faultRate).put("warmth", warmth);
+        .put("p99Us", p99Us).put("errorRate", errorRate).put("faultRate", faultRate).put("warmth", warmth).put("breaker", breaker);
   }
 }

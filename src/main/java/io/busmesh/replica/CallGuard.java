@@ -1,5 +1,6 @@
 package io.busmesh.replica;
 
+import io.busmesh.fault.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls in progress, which lets a closing replica wait for them.
  */
 final class CallGuard implements ServiceInterceptor {
+
 
   /** Failure code of a message that is not a service-proxy call. */
   static final int MALFORMED_CALL = 400;
@@ -42,8 +44,21 @@ final class CallGuard implements ServiceInterceptor {
     if (call.headers().get("action") == null) {
       return malformed("it has no 'action' header naming the method to call");
     }
+    String deadline = call.headers().get(Failures.DEADLINE_HEADER);
+    if (deadline != null && isPast(deadline)) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.DEADLINE_EXCEEDED_AT_REPLICA,
+          "Call to replica " + address + " of service '" + service + "' arrived after its deadline; it was not run"));
+    }
     inFlight.incrementAndGet();
     return Future.succeededFuture(new CountedMessage(call, this, System.nanoTime()));
+  }
+
+  private static boolean isPast(String deadlineEpochMs) {
+    try {
+      return System.currentTimeMillis() > Long.parseLong(deadlineEpochMs);
+    } catch (NumberFormatException e) {
+      return false; // a malformed deadline is no reason to refuse the call
+    }
   }
 
   int inFlight() {

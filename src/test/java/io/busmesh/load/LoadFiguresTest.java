@@ -104,7 +104,7 @@ class LoadFiguresTest {
       load.callEnded(started, outcome, -1, -1);
     }
 
-    ReplicaMetrics metrics = load.metrics(new CallWindow.WindowFigures());
+    ReplicaMetrics metrics = load.metrics(new CallWindow.WindowFigures(), "CLOSED");
 
     assertEquals(4, metrics.calls());
     assertEquals(0.5, metrics.errorRate());
