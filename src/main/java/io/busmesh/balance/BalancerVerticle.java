@@ -213,8 +213,8 @@ public final class BalancerVerticle extends VerticleBase {
     if (before != view) {
       log.info("Node " + nodeId + " left the cluster; its replicas were removed from this node's view");
     }
-    registry.readAll().compose(registry::forgetDeadNodes)
-        .onFailure(err -> log.warn("Could not delete the registry entries of departed node " + nodeId + ": " + err.getMessage()));
+    registry.reassertOwn().compose(v -> registry.readAll()).compose(registry::forgetDeadNodes)
+        .onFailure(err -> log.warn("Could not update the registry after node " + nodeId + " left: " + err.getMessage()));
     loadSharing.forget(nodeId);
   }
 

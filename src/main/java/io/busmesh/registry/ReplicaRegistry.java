@@ -13,6 +13,8 @@ import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,6 +35,8 @@ public final class ReplicaRegistry {
   private final ClusterManager cluster; // null when Vert.x is not clustered
   private final String nodeId;
   private final Future<AsyncMap<String, JsonObject>> map;
+  /** This node's own replicas, re-written when a crash may have lost their entries. */
+  private final Map<String, Replica> own = new ConcurrentHashMap<>();
 
   public ReplicaRegistry(Vertx vertx) {
     this.vertx = vertx;
@@ -57,6 +61,7 @@ public final class ReplicaRegistry {
 
   /** Records {@code replica}, then tells every node's balancer. */
   public Future<Void> add(Replica replica) {
+    own.put(replica.address(), replica);
     return map.compose(m -> m.put(replica.address(), replica.toJson()))
         .compose(v -> announce(ViewChange.added(replica)));
   }
@@ -66,8 +71,22 @@ public final class ReplicaRegistry {
    * that when this completes no balancer still routes new calls to it.
    */
   public Future<Void> remove(Replica replica) {
+    own.remove(replica.address());
     return map.compose(m -> m.remove(replica.address()))
         .compose(v -> announce(ViewChange.removed(replica.address())));
+  }
+
+  /**
+   * Writes this node's own replicas again. A member that crashes while the cluster is still
+   * rebalancing can take the only copy of some map partitions with it, and with them other nodes'
+   * entries; like Vert.x for its subscriptions, every node re-asserts its own after a departure.
+   */
+  public Future<Void> reassertOwn() {
+    if (own.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return map.compose(m -> Future.join(own.values().stream().map(r -> m.put(r.address(), r.toJson())).toList()))
+        .mapEmpty();
   }
 
   /** Every readable entry; a malformed one is logged and skipped rather than breaking every view. */

@@ -2,6 +2,7 @@ package io.busmesh.process;
 
 import io.busmesh.Mesh;
 import io.busmesh.Replica;
+import io.busmesh.metrics.ReplicaMetrics;
 import io.busmesh.test.Await;
 import io.busmesh.test.LauncherProcess;
 import io.busmesh.test.TestCluster;
@@ -87,6 +88,48 @@ class LauncherProcessIT {
     Set<String> answered = summary.getJsonObject("perReplica").fieldNames();
     assertEquals(2, answered.size(), summary.encode());
     assertFalse(answered.contains(victimReplica.address()), summary.encode());
+  }
+
+  @Test
+  void killingAReplicaProcessUnderSteadyLoadLosesNoCall() throws Exception {
+    String clusterName = TestCluster.uniqueName();
+    List<LauncherProcess> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
+    }
+    for (LauncherProcess replica : replicas) {
+      replica.awaitOutput("is serving", START);
+    }
+    // Idempotent calls, bounded in count (60,000) and time (60 s), 8 in flight.
+    JsonObject mesh = new JsonObject().put("services", new JsonObject().put("calculator",
+        new JsonObject().put("callTimeoutMs", 5_000).put("maxAttempts", 3)));
+    LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
+        .put("calls", 60_000).put("concurrency", 8).put("maxDurationMs", 60_000).put("mesh", mesh)));
+    // The client's in-flight counts reach every node through the shared view: kill once it is calling the victim.
+    observer = new TestCluster(clusterName);
+    Mesh observerMesh = Mesh.join(observer.addNode()).await(30, TimeUnit.SECONDS);
+    List<Replica> seen = observerMesh.awaitReplicas("calculator", 3, 30_000).await(40, TimeUnit.SECONDS);
+    Replica victim = replicaPrintedBy(replicas.get(0), seen);
+    Await.until("the client has calls in flight on the victim", START, () -> inFlightOn(observerMesh, victim) > 0);
+
+    replicas.get(0).kill();
+    int exitCode = client.awaitExit(Duration.ofSeconds(90));
+    JsonObject summary = client.lastJsonLine().orElseThrow(() -> new AssertionError("no summary:\n" + client.output()));
+
+    System.out.println("kill -9 under load: " + summary.encode());
+    assertEquals(0, summary.getInteger("failed"), summary.encode());
+    assertEquals(0, exitCode, client.output());
+    assertTrue(summary.getJsonObject("perReplica").containsKey(victim.address()),
+        "the killed replica had answered calls before: " + summary.encode());
+  }
+
+  private static double inFlightOn(Mesh mesh, Replica replica) {
+    try {
+      return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).replicas().stream()
+          .filter(r -> r.address().equals(replica.address())).mapToDouble(ReplicaMetrics::inFlight).sum();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -1,0 +1,155 @@
+package io.busmesh;
+
+import io.busmesh.balance.BalancerVerticle;
+import io.busmesh.examples.calculator.Calculator;
+import io.busmesh.examples.calculator.CalculatorImpl;
+import io.busmesh.test.Await;
+import io.busmesh.test.TestCluster;
+import io.busmesh.test.TunableCalculator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Breakers, failover, retry budget and node loss across real clustered nodes. */
+class FaultToleranceTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final TestCluster cluster = new TestCluster();
+  private int published;
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void aTimingOutReplicaTripsItsBreakerLeavesSelectionAndRecoversThroughHalfOpen() throws Exception {
+    Vertx slowNode = cluster.addNode();
+    TunableCalculator slowImpl = new TunableCalculator(slowNode, 500);
+    String slow = publish(slowNode, slowImpl);
+    Vertx healthyNode = cluster.addNode();
+    String healthy = publish(healthyNode, new CalculatorImpl(healthyNode, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
+        .setBreaker(new JsonObject().put("maxFailures", 3).put("resetTimeout", 1_000)));
+    List<String> states = new CopyOnWriteArrayList<>();
+    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
+        .completion().await(10, TimeUnit.SECONDS);
+    Calculator calculator = proxy(caller);
+
+    for (int i = 0; i < 12; i++) {
+      assertEquals(i + 1, calculator.add(i, 1).await(10, TimeUnit.SECONDS), "failed over to the healthy replica");
+    }
+    Await.until("the slow replica's breaker opens", WAIT, () -> states.contains("OPEN"));
+    long slowAttempts = mesh.stats("calculator").get(slow).completed();
+    for (int i = 0; i < 20; i++) {
+      calculator.add(i, 1).await(10, TimeUnit.SECONDS);
+    }
+    assertEquals(slowAttempts, mesh.stats("calculator").get(slow).completed(), "calls sent to an open breaker's replica");
+
+    slowImpl.setDelayMs(0);
+    Await.until("a half-open probe succeeds and the breaker closes", WAIT, () -> {
+      calculator.add(1, 1).await(); // each call bounded by the proxy's send timeout
+      return states.contains("CLOSED");
+    });
+    assertEquals(List.of("OPEN", "HALF_OPEN", "CLOSED"), states.subList(0, 3));
+    long before = mesh.stats("calculator").get(slow).succeeded();
+    for (int i = 0; i < 20; i++) {
+      calculator.add(i, 1).await(10, TimeUnit.SECONDS);
+    }
+    assertEquals(10, mesh.stats("calculator").get(slow).succeeded() - before, "round robin includes the recovered replica");
+    assertTrue(mesh.stats("calculator").get(healthy).failed() == 0);
+  }
+
+  @Test
+  void anApplicationErrorIsNotRetried() throws Exception {
+    Vertx server = cluster.addNode();
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller, new ServiceOptions());
+
+    Throwable failure = assertThrows(Throwable.class, () -> proxy(caller).divide(1, 0).await(10, TimeUnit.SECONDS));
+
+    ServiceException e = assertInstanceOf(ServiceException.class, failure);
+    assertEquals(Calculator.DIVISION_BY_ZERO, e.failureCode());
+    assertEquals("Division by zero: 1 / 0", e.getMessage(), "relayed unchanged");
+    assertEquals(1, mesh.stats("calculator").values().stream().mapToLong(ReplicaStats::completed).sum(), "attempts");
+  }
+
+  @Test
+  void aRetryableMethodsApplicationErrorFailsOverToAnotherReplica() throws Exception {
+    Vertx server = cluster.addNode();
+    publish(server, new CalculatorImpl(server, 0, 1.0));
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    join(caller, new ServiceOptions().setRetryableMethods(Set.of("add")));
+    Calculator calculator = proxy(caller);
+
+    for (int i = 0; i < 50; i++) {
+      assertEquals(i + 1, calculator.add(i, 1).await(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aTotalOutageFailsEachCallWithOneClearErrorAndTheBudgetCapsAttempts() throws Exception {
+    Vertx server = cluster.addNode();
+    for (int i = 0; i < 3; i++) {
+      publish(server, new CalculatorImpl(server, 0, 1.0));
+    }
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller, new ServiceOptions().setRetryableMethods(Set.of("add")).setRetryBudget(0.2, 0));
+    Calculator calculator = proxy(caller);
+
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Future.join(calls).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+
+    long attempts = mesh.stats("calculator").values().stream().mapToLong(ReplicaStats::completed).sum();
+    assertTrue(calls.stream().allMatch(Future::failed));
+    assertTrue(attempts <= 1.2 * calls.size(), attempts + " attempts for " + calls.size() + " calls");
+    ServiceException e = assertInstanceOf(ServiceException.class, calls.get(0).cause());
+    assertEquals(503, e.failureCode());
+    assertTrue(e.getMessage().startsWith("Call to service 'calculator' failed: ") && e.getMessage().contains("; tried busmesh.r.calculator."),
+        e.getMessage());
+    assertTrue(calls.stream().anyMatch(c -> c.cause().getMessage().contains("all 3 attempts allowed (maxAttempts) failed")
+        || c.cause().getMessage().contains("retry budget")), "a call that was retried says why it stopped");
+  }
+
+  private String publish(Vertx node, Calculator impl) throws Exception {
+    published++;
+    return Mesh.join(node).compose(m -> m.publish("calculator", Calculator.class, impl)).await(30, TimeUnit.SECONDS)
+        .replica().address();
+  }
+
+  private Mesh join(Vertx caller, ServiceOptions service) throws Exception {
+    Mesh mesh = Mesh.join(caller, new MeshOptions().setService("calculator", service)).await(30, TimeUnit.SECONDS);
+    mesh.awaitReplicas("calculator", published, 15_000).await(20, TimeUnit.SECONDS);
+    return mesh;
+  }
+
+  private static Calculator proxy(Vertx caller) {
+    return new ServiceProxyBuilder(caller).setAddress("calculator")
+        .setOptions(new DeliveryOptions().setSendTimeout(30_000)).build(Calculator.class);
+  }
+}
