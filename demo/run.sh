@@ -2,8 +2,8 @@
 # busmesh demo: a real cluster of launcher processes on loopback.
 #   1. three calculator replicas (three JVMs) join the cluster through cluster.xml;
 #   2. a caller JVM calls "calculator" through the generated proxy: calls spread over the replicas;
-#   3. one replica is killed with SIGKILL while a second caller runs: the cluster drops it and the
-#      calls move to the survivors;
+#   3. one replica is killed with SIGKILL while a second caller runs: the cluster drops it, the calls
+#      that were in flight to it fail over to the survivors, and none is lost;
 #   4. a third caller sees only the survivors and every call succeeds.
 # Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh
 set -euo pipefail
@@ -80,8 +80,8 @@ echo "  killed replica-1 (pid ${PIDS[0]}) with SIGKILL"
 wait "${PIDS[0]}" 2>/dev/null || true
 wait "$CALLER2" || true
 summary caller-2
-echo "  (a call that was in flight at the killed process fails after callTimeoutMs; failover of such"
-echo "   calls to another replica is the fault-tolerance layer's job, see the README)"
+echo "  (calls in flight at the killed process were failed over to the survivors as soon as the"
+echo "   cluster reported the node gone, so none was lost)"
 
 say "Caller 3: 3000 calls after the kill; the dead replica is gone from every view"
 (node caller-3 io.busmesh.examples.calculator.CalculatorClientVerticle \
