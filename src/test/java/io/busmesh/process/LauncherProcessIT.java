@@ -123,6 +123,45 @@ class LauncherProcessIT {
         "the killed replica had answered calls before: " + summary.encode());
   }
 
+  @Test
+  void aRollingRestartOfEveryReplicaLosesNoCall() throws Exception {
+    String clusterName = TestCluster.uniqueName();
+    List<LauncherProcess> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
+    }
+    for (LauncherProcess replica : replicas) {
+      replica.awaitOutput("is serving", START);
+    }
+    // Bounded: at most 2,000,000 calls and 45 s, 8 in flight; it must outlive the three restarts.
+    LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
+        .put("calls", 2_000_000).put("concurrency", 8).put("maxDurationMs", 45_000)));
+    client.awaitOutput("Succeeded in deploying", START);
+
+    List<LauncherProcess> replacements = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      LauncherProcess old = replicas.get(i);
+      old.signal("TERM"); // the launcher closes Vert.x: the replica leaves the registry, drains, unregisters
+      old.awaitExit(Duration.ofSeconds(30)); // 143: ended by SIGTERM, after the shutdown hook
+      LauncherProcess replacement = started(LauncherProcess.start("replica-" + i + "-restarted", clusterName, REPLICA,
+          new JsonObject()));
+      replacement.awaitOutput("is serving", START);
+      replacements.add(replacement);
+    }
+    assertTrue(client.isAlive(), "the client ended before the restarts were over; the test proved nothing");
+
+    int exitCode = client.awaitExit(Duration.ofSeconds(90));
+    JsonObject summary = client.lastJsonLine().orElseThrow(() -> new AssertionError("no summary:\n" + client.output()));
+    System.out.println("rolling restart under load: " + summary.encode());
+    assertEquals(0, summary.getInteger("failed"), summary.encode());
+    assertEquals(0, exitCode, client.output());
+    for (LauncherProcess replacement : replacements) {
+      String announced = replacement.output().replaceAll("(?s).*busmesh: replica (\\S+) of.*", "$1");
+      assertTrue(summary.getJsonObject("perReplica").containsKey(announced),
+          replacement + " (" + announced + ") answered no call: " + summary.encode());
+    }
+  }
+
   private static double inFlightOn(Mesh mesh, Replica replica) {
     try {
       return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).replicas().stream()
