@@ -162,6 +162,43 @@ class LauncherProcessIT {
     }
   }
 
+  @Test
+  void aHungReplicaProcessCostsNoCall() throws Exception {
+    String clusterName = TestCluster.uniqueName();
+    List<LauncherProcess> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
+    }
+    for (LauncherProcess replica : replicas) {
+      replica.awaitOutput("is serving", START);
+    }
+    observer = new TestCluster(clusterName);
+    Mesh observerMesh = Mesh.join(observer.addNode()).await(30, TimeUnit.SECONDS);
+    Replica hung = replicaPrintedBy(replicas.get(0), observerMesh.awaitReplicas("calculator", 3, 30_000)
+        .await(40, TimeUnit.SECONDS));
+    // A hung node answers nothing and closes no connection: each attempt on it gives up after 300 ms
+    // and moves on, within a 5 s deadline per call.
+    JsonObject mesh = new JsonObject().put("services", new JsonObject().put("calculator",
+        new JsonObject().put("callTimeoutMs", 5_000).put("attemptTimeoutMs", 300)));
+    LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
+        .put("calls", 2_000_000).put("concurrency", 8).put("maxDurationMs", 30_000).put("callTimeoutMs", 10_000)
+        .put("mesh", mesh)));
+    Await.until("the client has calls in flight on the replica to hang", START, () -> inFlightOn(observerMesh, hung) > 0);
+
+    replicas.get(0).signal("STOP");
+    Await.until("the cluster declares the hung member gone", Duration.ofSeconds(15),
+        () -> observerMesh.replicas("calculator").stream().noneMatch(r -> r.address().equals(hung.address())));
+    // Resumed, it finds itself alone in a cluster of its own (see the README's known gaps); it is
+    // resumed here only so that it ends normally with the others.
+    replicas.get(0).signal("CONT");
+
+    int exitCode = client.awaitExit(Duration.ofSeconds(90));
+    JsonObject summary = client.lastJsonLine().orElseThrow(() -> new AssertionError("no summary:\n" + client.output()));
+    System.out.println("SIGSTOP under load: " + summary.encode());
+    assertEquals(0, summary.getInteger("failed"), summary.encode());
+    assertEquals(0, exitCode, client.output());
+  }
+
   private static double inFlightOn(Mesh mesh, Replica replica) {
     try {
       return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).replicas().stream()
