@@ -136,6 +136,27 @@ class FaultToleranceTest {
         || c.cause().getMessage().contains("retry budget")), "a call that was retried says why it stopped");
   }
 
+  @Test
+  void theRetryBudgetCountsEveryCallersCallsAcrossTheCluster() throws Exception {
+    Vertx server = cluster.addNode();
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    Vertx callerA = cluster.addNode();
+    join(callerA, new ServiceOptions());
+    Vertx callerB = cluster.addNode();
+    Mesh meshB = join(callerB, new ServiceOptions());
+
+    Calculator viaA = proxy(callerA);
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      calls.add(viaA.add(i, 1));
+    }
+    Future.all(calls).await(30, TimeUnit.SECONDS);
+
+    // B made no call itself; its budget knows A's through the shared map within a few periods.
+    Await.until("node B's retry budget counts node A's calls", WAIT,
+        () -> meshB.metrics("calculator").await().budgetCalls() >= 100);
+  }
+
   private String publish(Vertx node, Calculator impl) throws Exception {
     published++;
     return Mesh.join(node).compose(m -> m.publish("calculator", Calculator.class, impl)).await(30, TimeUnit.SECONDS)

@@ -87,7 +87,8 @@ public final class BalancerVerticle extends VerticleBase {
   public Future<?> start() {
     registerServiceExceptionCodec();
     options.configuredServices().forEach(this::ensureRoute);
-    loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, registry::liveNodes);
+    loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, routes::values,
+        registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     MessageConsumer<Object> control = vertx.eventBus().consumer(STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)));
@@ -160,7 +161,7 @@ public final class BalancerVerticle extends VerticleBase {
     long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
     long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
     return MetricsReport.of(service, route == null ? options.forService(service).getStrategy() : route.strategyName(),
-        candidates.getOrDefault(service, List.of()), ageMs);
+        candidates.getOrDefault(service, List.of()), ageMs, route == null ? null : route.budget());
   }
 
   private void publishMetrics() {

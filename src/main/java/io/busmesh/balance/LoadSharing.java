@@ -8,13 +8,15 @@ import io.vertx.core.internal.logging.LoggerFactory;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * One round of the cluster-wide in-flight view, run on the balancer's timer: publish this node's
- * counts (if changed), read the other nodes' counts, hand each replica its remote share. Rounds
+ * One round of the cluster-wide view, run on the balancer's timer: publish this node's in-flight
+ * and retry-budget counts (if changed), read the other nodes', hand each replica its remote
+ * in-flight share and each service's retry budget the other callers' calls and retries. Rounds
  * never overlap, and a failed round keeps the last view: staleness shows in {@link #viewAgeNanos}.
  */
 final class LoadSharing {
@@ -23,14 +25,17 @@ final class LoadSharing {
 
   private final LoadExchange exchange;
   private final Supplier<Collection<ReplicaClient>> clients;
+  private final Supplier<Collection<ServiceRoute>> routes;
   private final Supplier<Set<String>> liveNodes;
   private RemoteLoad lastRead = RemoteLoad.NONE;
   private boolean running;
   private boolean failing;
 
-  LoadSharing(LoadExchange exchange, Supplier<Collection<ReplicaClient>> clients, Supplier<Set<String>> liveNodes) {
+  LoadSharing(LoadExchange exchange, Supplier<Collection<ReplicaClient>> clients,
+              Supplier<Collection<ServiceRoute>> routes, Supplier<Set<String>> liveNodes) {
     this.exchange = exchange;
     this.clients = clients;
+    this.routes = routes;
     this.liveNodes = liveNodes;
   }
 
@@ -46,12 +51,23 @@ final class LoadSharing {
         own.put(client.replica().address(), local);
       }
     }
-    return exchange.publish(own)
+    Map<String, List<Long>> budgets = new HashMap<>();
+    for (ServiceRoute route : routes.get()) {
+      long calls = route.budget().windowCalls();
+      if (calls > 0) {
+        budgets.put(route.service(), List.of(calls, route.budget().windowRetries()));
+      }
+    }
+    return exchange.publish(own, budgets)
         .compose(v -> exchange.read(liveNodes.get()))
         .onSuccess(remote -> {
           lastRead = remote;
           for (ReplicaClient client : clients.get()) {
             client.load().setRemoteInFlight(remote.inFlight(client.replica().address()));
+          }
+          for (ServiceRoute route : routes.get()) {
+            long[] others = remote.budget(route.service());
+            route.budget().setOthers(others[0], others[1]);
           }
         })
         .<Void>mapEmpty()

@@ -1,5 +1,6 @@
 package io.busmesh.balance;
 
+import io.busmesh.fault.RetryBudget;
 import io.busmesh.metrics.CallWindow;
 import io.busmesh.metrics.ReplicaMetrics;
 import io.busmesh.metrics.ServiceMetrics;
@@ -13,7 +14,8 @@ final class MetricsReport {
   private MetricsReport() {
   }
 
-  static ServiceMetrics of(String service, String strategy, List<ReplicaClient> replicas, long loadViewAgeMs) {
+  static ServiceMetrics of(String service, String strategy, List<ReplicaClient> replicas, long loadViewAgeMs,
+                           RetryBudget budget) {
     CallWindow.WindowFigures total = new CallWindow.WindowFigures();
     List<ReplicaMetrics> perReplica = new ArrayList<>(replicas.size());
     double inFlightSum = 0;
@@ -25,6 +27,7 @@ final class MetricsReport {
     double load = replicas.isEmpty() ? 0 : inFlightSum / replicas.size();
     return new ServiceMetrics(service, strategy, load, total.calls(), total.latencyMicros().getMean(),
         total.latencyMicros().getValueAtPercentile(50), total.latencyMicros().getValueAtPercentile(99),
-        total.errorRate(), total.faultRate(), loadViewAgeMs, perReplica);
+        total.errorRate(), total.faultRate(), loadViewAgeMs, budget == null ? 0 : budget.clusterCalls(),
+        budget == null ? 0 : budget.clusterRetries(), perReplica);
   }
 }

@@ -62,6 +62,15 @@ public final class RetryBudget {
     return sum(retries);
   }
 
+  /** Calls in the window across the cluster: this node's and the other callers' last shared counts. */
+  public long clusterCalls() {
+    return windowCalls() + othersCalls;
+  }
+
+  public long clusterRetries() {
+    return windowRetries() + othersRetries;
+  }
+
   /** The other nodes' calls and retries in their windows, so the budget holds for the service cluster-wide. */
   public void setOthers(long calls, long retries) {
     this.othersCalls = calls;

@@ -2,6 +2,7 @@ package io.busmesh.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
@@ -12,19 +13,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Shares in-flight counts between balancers through a cluster map, off the path of every call.
+ * Shares in-flight counts, and each service's retry-budget counts, between balancers through a
+ * cluster map, off the path of every call.
  * Each node writes its own entry (key: its node id, so a departed node's entry is simply ignored
  * and deleted) only when its counts changed, and reads the other live nodes' entries.
  */
 public final class LoadExchange {
 
-  /** Cluster map: node id → {@code {"at": epoch millis, "inFlight": {replica address: count}}}. */
+  /**
+   * Cluster map: node id → {@code {"at": epoch millis, "inFlight": {replica address: count},
+   * "budget": {service: [calls, retries]}}}, the budget counts over the node's budget window.
+   */
   public static final String MAP_NAME = "busmesh.load";
 
   private final String nodeId;
   private final Clock clock;
   private final Future<AsyncMap<String, JsonObject>> map;
   private Map<String, Long> lastPublished = Map.of();
+  private Map<String, List<Long>> lastBudgets = Map.of();
 
   public LoadExchange(Vertx vertx, String nodeId, Clock clock) {
     this.nodeId = nodeId;
@@ -32,16 +38,27 @@ public final class LoadExchange {
     this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
   }
 
-  /** Writes this node's counts (zeros left out) if they differ from what it last wrote. */
-  public Future<Void> publish(Map<String, Long> inFlightByReplica) {
-    if (inFlightByReplica.equals(lastPublished)) {
+  /**
+   * Writes this node's counts (zeros left out) if they differ from what it last wrote.
+   *
+   * @param budgets per service, this node's [calls, retries] in its retry-budget window
+   */
+  public Future<Void> publish(Map<String, Long> inFlightByReplica, Map<String, List<Long>> budgets) {
+    if (inFlightByReplica.equals(lastPublished) && budgets.equals(lastBudgets)) {
       return Future.succeededFuture();
     }
     Map<String, Long> snapshot = Map.copyOf(inFlightByReplica);
+    Map<String, List<Long>> budgetSnapshot = Map.copyOf(budgets);
     JsonObject counts = new JsonObject();
     snapshot.forEach(counts::put);
-    JsonObject entry = new JsonObject().put("at", clock.currentTimeMillis()).put("inFlight", counts);
-    return map.compose(m -> m.put(nodeId, entry)).onSuccess(v -> lastPublished = snapshot);
+    JsonObject budgetJson = new JsonObject();
+    budgetSnapshot.forEach((service, pair) -> budgetJson.put(service, new JsonArray(pair)));
+    JsonObject entry = new JsonObject().put("at", clock.currentTimeMillis()).put("inFlight", counts)
+        .put("budget", budgetJson);
+    return map.compose(m -> m.put(nodeId, entry)).onSuccess(v -> {
+      lastPublished = snapshot;
+      lastBudgets = budgetSnapshot;
+    });
   }
 
   /** Reads the entries of {@code liveNodes} other than this one and sums their counts per replica. */
@@ -56,8 +73,19 @@ public final class LoadExchange {
       }
       return Future.all(reads).map(done -> {
         Map<String, Long> sums = new HashMap<>();
+        Map<String, long[]> budgetSums = new HashMap<>();
         for (Future<JsonObject> read : reads) {
           JsonObject entry = read.result();
+          JsonObject budget = entry == null ? null : entry.getJsonObject("budget");
+          if (budget != null) {
+            budget.forEach(e -> {
+              if (e.getValue() instanceof JsonArray pair && pair.size() == 2) {
+                long[] sum = budgetSums.computeIfAbsent(e.getKey(), k -> new long[2]);
+                sum[0] += pair.getLong(0);
+                sum[1] += pair.getLong(1);
+              }
+            });
+          }
           JsonObject counts = entry == null ? null : entry.getJsonObject("inFlight");
           if (counts != null) {
             counts.forEach(e -> {
@@ -67,7 +95,7 @@ public final class LoadExchange {
             });
           }
         }
-        return new RemoteLoad(sums, startedNanos);
+        return new RemoteLoad(sums, budgetSums, startedNanos);
       });
     });
   }

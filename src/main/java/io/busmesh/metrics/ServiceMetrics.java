@@ -20,17 +20,20 @@ import java.util.List;
  * @param faultRate        P: share of calls that needed fault handling
  * @param loadViewAgeMs    how old the shared in-flight view is: time since the other nodes' counts
  *                         were last read (they were published at most one publish period before)
+ * @param budgetCalls      calls in the retry budget's window, cluster-wide
+ * @param budgetRetries    retries in the retry budget's window, cluster-wide
  * @param replicas         per-replica figures, by address
  */
 public record ServiceMetrics(String service, String strategy, double load, long calls, double meanUs, double p50Us,
                              double p99Us, double errorRate, double faultRate, long loadViewAgeMs,
-                             List<ReplicaMetrics> replicas) {
+                             long budgetCalls, long budgetRetries, List<ReplicaMetrics> replicas) {
 
   public JsonObject toJson() {
     JsonArray perReplica = new JsonArray();
     replicas.forEach(r -> perReplica.add(r.toJson()));
     return new JsonObject().put("service", service).put("strategy", strategy).put("load", load).put("calls", calls)
         .put("meanUs", meanUs).put("p50Us", p50Us).put("p99Us", p99Us).put("errorRate", errorRate)
-        .put("faultRate", faultRate).put("loadViewAgeMs", loadViewAgeMs).put("replicas", perReplica);
+        .put("faultRate", faultRate).put("loadViewAgeMs", loadViewAgeMs).put("budgetCalls", budgetCalls)
+        .put("budgetRetries", budgetRetries).put("replicas", perReplica);
   }
 }
