@@ -26,6 +26,10 @@ public class ServiceOptions {
   /** Retries allowed per call, cluster-wide (Finagle's default budget is 20%). */
   public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
   public static final double DEFAULT_RETRY_BUDGET_MIN_PER_SECOND = 10;
+  /** Hedge the slowest 5% of calls. */
+  public static final double DEFAULT_HEDGE_PERCENTILE = 95;
+  /** Backup requests allowed per call: 5% extra load at most. */
+  public static final double DEFAULT_HEDGE_BUDGET_RATIO = 0.05;
 
   private String strategy = DEFAULT_STRATEGY;
   private JsonObject strategyOptions = new JsonObject();
@@ -38,6 +42,11 @@ public class ServiceOptions {
   private JsonObject breaker = new JsonObject();
   private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
   private double retryBudgetMinPerSecond = DEFAULT_RETRY_BUDGET_MIN_PER_SECOND;
+  private FaultMode faultMode = FaultMode.FAILOVER;
+  private Object failsafeValue;
+  private Set<String> idempotentMethods = Set.of();
+  private double hedgePercentile = DEFAULT_HEDGE_PERCENTILE;
+  private double hedgeBudgetRatio = DEFAULT_HEDGE_BUDGET_RATIO;
 
   public ServiceOptions() {
   }
@@ -54,6 +63,11 @@ public class ServiceOptions {
     this.breaker = other.breaker.copy();
     this.retryBudgetRatio = other.retryBudgetRatio;
     this.retryBudgetMinPerSecond = other.retryBudgetMinPerSecond;
+    this.faultMode = other.faultMode;
+    this.failsafeValue = other.failsafeValue;
+    this.idempotentMethods = other.idempotentMethods;
+    this.hedgePercentile = other.hedgePercentile;
+    this.hedgeBudgetRatio = other.hedgeBudgetRatio;
   }
 
   /**
@@ -65,7 +79,8 @@ public class ServiceOptions {
     this(defaults);
     ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs", "slowStartMs",
         "ewmaDecayMs", "maxAttempts", "attemptTimeoutMs", "retryableMethods", "breaker", "retryBudgetRatio",
-        "retryBudgetMinPerSecond");
+        "retryBudgetMinPerSecond", "faultMode", "failsafeValue", "idempotentMethods", "hedgePercentile",
+        "hedgeBudgetRatio");
     String name = in.string("strategy", defaults.strategy);
     JsonObject settings = in.object("strategyOptions",
         json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
@@ -79,6 +94,15 @@ public class ServiceOptions {
     setBreaker(in.object("breaker", defaults.breaker));
     setRetryBudget(in.nonNegativeDouble("retryBudgetRatio", defaults.retryBudgetRatio),
         in.nonNegativeDouble("retryBudgetMinPerSecond", defaults.retryBudgetMinPerSecond));
+    try {
+      setFaultMode(FaultMode.of(in.string("faultMode", defaults.faultMode.configName())));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+    }
+    setFailsafeValue(json != null && json.containsKey("failsafeValue") ? json.getValue("failsafeValue") : defaults.failsafeValue);
+    setIdempotentMethods(in.strings("idempotentMethods", defaults.idempotentMethods));
+    setHedging(in.nonNegativeDouble("hedgePercentile", defaults.hedgePercentile),
+        in.nonNegativeDouble("hedgeBudgetRatio", defaults.hedgeBudgetRatio));
   }
 
   public String getStrategy() {
@@ -219,6 +243,54 @@ public class ServiceOptions {
     return this;
   }
 
+  public FaultMode getFaultMode() {
+    return faultMode;
+  }
+
+  public ServiceOptions setFaultMode(FaultMode faultMode) {
+    this.faultMode = faultMode;
+    return this;
+  }
+
+  public Object getFailsafeValue() {
+    return failsafeValue;
+  }
+
+  /** The answer of a call that fails in {@link FaultMode#FAILSAFE} mode (any JSON value; null by default). */
+  public ServiceOptions setFailsafeValue(Object failsafeValue) {
+    this.failsafeValue = failsafeValue;
+    return this;
+  }
+
+  public Set<String> getIdempotentMethods() {
+    return idempotentMethods;
+  }
+
+  /** Methods that may run twice: only these are hedged. */
+  public ServiceOptions setIdempotentMethods(Set<String> idempotentMethods) {
+    this.idempotentMethods = Set.copyOf(idempotentMethods);
+    return this;
+  }
+
+  public double getHedgePercentile() {
+    return hedgePercentile;
+  }
+
+  public double getHedgeBudgetRatio() {
+    return hedgeBudgetRatio;
+  }
+
+  /** Backup after the {@code percentile} of recent latency, at most {@code budgetRatio} backups per call. */
+  public ServiceOptions setHedging(double percentile, double budgetRatio) {
+    if (!(percentile > 0 && percentile < 100) || budgetRatio < 0) {
+      throw new IllegalArgumentException("hedgePercentile must be in (0, 100) and hedgeBudgetRatio ≥ 0, got "
+          + percentile + ", " + budgetRatio);
+    }
+    this.hedgePercentile = percentile;
+    this.hedgeBudgetRatio = budgetRatio;
+    return this;
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("strategy", strategy);
     if (!strategyOptions.isEmpty()) {
@@ -228,6 +300,8 @@ public class ServiceOptions {
         .put("maxAttempts", maxAttempts).put("attemptTimeoutMs", attemptTimeoutMs)
         .put("retryableMethods", new JsonArray(List.copyOf(retryableMethods)))
         .put("breaker", breaker.copy()).put("retryBudgetRatio", retryBudgetRatio)
-        .put("retryBudgetMinPerSecond", retryBudgetMinPerSecond);
+        .put("retryBudgetMinPerSecond", retryBudgetMinPerSecond).put("faultMode", faultMode.configName())
+        .put("failsafeValue", failsafeValue).put("idempotentMethods", new JsonArray(List.copyOf(idempotentMethods)))
+        .put("hedgePercentile", hedgePercentile).put("hedgeBudgetRatio", hedgeBudgetRatio);
   }
 }

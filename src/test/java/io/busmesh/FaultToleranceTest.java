@@ -157,6 +157,49 @@ class FaultToleranceTest {
         () -> meshB.metrics("calculator").await().budgetCalls() >= 100);
   }
 
+  @Test
+  void failsafeAnswersTheConfiguredValueAndFailfastNeverRetries() throws Exception {
+    Vertx server = cluster.addNode();
+    publish(server, new CalculatorImpl(server, 0, 1.0));
+    publish(server, new CalculatorImpl(server, 0, 1.0));
+    Vertx failsafeCaller = cluster.addNode();
+    join(failsafeCaller, new ServiceOptions().setFaultMode(FaultMode.FAILSAFE).setFailsafeValue(-1)
+        .setRetryableMethods(Set.of("add")));
+    Vertx failfastCaller = cluster.addNode();
+    Mesh failfast = join(failfastCaller, new ServiceOptions().setFaultMode(FaultMode.FAILFAST)
+        .setRetryableMethods(Set.of("add")));
+
+    assertEquals(-1, proxy(failsafeCaller).add(1, 2).await(10, TimeUnit.SECONDS));
+    assertThrows(ServiceException.class, () -> proxy(failfastCaller).add(1, 2).await(10, TimeUnit.SECONDS));
+    assertEquals(1, failfast.stats("calculator").values().stream().mapToLong(ReplicaStats::completed).sum(), "attempts");
+  }
+
+  @Test
+  void hedgingSendsABackupWhenTheFirstAttemptIsSlowAndTheFirstAnswerWins() throws Exception {
+    Vertx slowNode = cluster.addNode();
+    TunableCalculator slowImpl = new TunableCalculator(slowNode, 0);
+    String slow = publish(slowNode, slowImpl);
+    Vertx fastNode = cluster.addNode();
+    publish(fastNode, new CalculatorImpl(fastNode, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setFaultMode(FaultMode.HEDGED)
+        .setIdempotentMethods(Set.of("add")).setHedging(95, 1.0));
+    Calculator calculator = proxy(caller);
+    for (int i = 0; i < 200; i++) { // the trigger learns the healthy latency
+      calculator.add(i, 1).await(10, TimeUnit.SECONDS);
+    }
+
+    slowImpl.setDelayMs(3_000);
+    long started = System.nanoTime();
+    for (int i = 0; i < 10; i++) { // half of them start on the slow replica
+      assertEquals(i + 1, calculator.add(i, 1).await(10, TimeUnit.SECONDS));
+    }
+    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+    assertTrue(elapsedMs < 1_500, "10 calls took " + elapsedMs + " ms; 5 of them were on a replica taking 3 s");
+    assertTrue(mesh.stats("calculator").get(slow).inFlight() >= 1, "the slow first attempts are still running");
+  }
+
   private String publish(Vertx node, Calculator impl) throws Exception {
     published++;
     return Mesh.join(node).compose(m -> m.publish("calculator", Calculator.class, impl)).await(30, TimeUnit.SECONDS)

@@ -304,7 +304,7 @@ public final class BalancerVerticle extends VerticleBase {
   private ServiceRoute ensureRoute(String service) {
     ServiceRoute route = routes.get(service);
     if (route == null) {
-      route = new ServiceRoute(service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
+      route = new ServiceRoute(vertx, service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
           () -> available.getOrDefault(service, List.of()), clock);
       routes.put(service, route);
       // Local only: each node answers for its own callers, so routing never leaves the node to pick.

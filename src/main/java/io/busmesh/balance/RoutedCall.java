@@ -1,73 +1,114 @@
 package io.busmesh.balance;
 
+import io.busmesh.FaultMode;
 import io.busmesh.fault.Failures;
 import io.busmesh.load.Clock;
+import io.busmesh.load.LoadHeaders;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.serviceproxy.ServiceException;
-import io.busmesh.load.LoadHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One call through the mesh: attempts on replicas picked by the service's strategy until one
- * answers, falling back to a different replica after a failure that is safe to retry, within the
- * call's deadline, the attempt limit and the service's retry budget. Runs on the balancer's loop.
+ * answers. After a failure that is safe to retry it falls back to a different replica, within the
+ * call's deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also
+ * sends a backup attempt when the first is slow, and the first answer wins. Runs on the balancer's loop.
  */
 final class RoutedCall {
 
   private final ServiceRoute route;
   private final Message<Object> call;
   private final Clock clock;
+  private final long startedNanos;
   private final long deadlineNanos;
   private final long deadlineEpochMs;
   private final List<ReplicaClient> tried = new ArrayList<>(2);
   private final List<String> failures = new ArrayList<>(2);
+  private int outstanding;
+  private boolean done;
+  private long hedgeTimer = -1;
 
   RoutedCall(ServiceRoute route, Message<Object> call, Clock clock) {
     this.route = route;
     this.call = call;
     this.clock = clock;
     long timeoutMs = route.options().getCallTimeoutMs();
-    this.deadlineNanos = clock.nanoTime() + timeoutMs * 1_000_000;
+    this.startedNanos = clock.nanoTime();
+    this.deadlineNanos = startedNanos + timeoutMs * 1_000_000;
     this.deadlineEpochMs = clock.currentTimeMillis() + timeoutMs;
   }
 
   void start() {
     route.budget().called();
-    attempt();
+    if (launch()) {
+      scheduleHedge();
+    }
   }
 
-  private void attempt() {
+  /** Starts an attempt on a replica not tried yet; false (and the call ended) if none can be started. */
+  private boolean launch() {
     List<ReplicaClient> candidates = route.available();
     if (!tried.isEmpty()) {
       candidates = new ArrayList<>(candidates);
       candidates.removeAll(tried);
     }
-    if (candidates.isEmpty()) {
-      fail(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", null));
-      return;
-    }
     long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000;
+    if (outstanding > 0 && (candidates.isEmpty() || remainingMs < 1)) {
+      return false; // no backup possible; the attempt under way decides
+    }
+    if (candidates.isEmpty()) {
+      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", null));
+      return false;
+    }
     if (remainingMs < 1) {
-      fail(summary("the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
+      finish(summary("the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
           new ReplyException(ReplyFailure.TIMEOUT, "deadline")));
-      return;
+      return false;
     }
     long attemptTimeout = route.options().getAttemptTimeoutMs();
     long timeoutMs = attemptTimeout > 0 ? Math.min(attemptTimeout, remainingMs) : remainingMs;
     ReplicaClient replica = (ReplicaClient) route.strategy().pick(candidates, call);
+    tried.add(replica);
+    outstanding++;
     replica.forward(call, timeoutMs, deadlineEpochMs).onComplete(answer -> answered(replica, answer));
+    return true;
+  }
+
+  /** In hedged mode, for an idempotent method: a backup attempt once this one outlives the trigger. */
+  private void scheduleHedge() {
+    if (route.options().getFaultMode() != FaultMode.HEDGED
+        || !route.options().getIdempotentMethods().contains(call.headers().get("action"))) {
+      return;
+    }
+    long delayNanos = route.hedgeTrigger().delayNanos();
+    if (delayNanos < 0) {
+      return;
+    }
+    hedgeTimer = route.vertx().setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
+      hedgeTimer = -1;
+      if (!done && tried.size() < route.options().getMaxAttempts() && route.hedgeBudget().tryRetry()) {
+        route.hedgesSent().increment();
+        launch();
+      }
+    });
   }
 
   private void answered(ReplicaClient replica, AsyncResult<Message<Object>> answer) {
+    outstanding--;
+    if (done) {
+      return; // a hedged twin answered first
+    }
     if (answer.succeeded()) {
+      route.hedgeTrigger().record(clock.nanoTime() - startedNanos);
       Message<Object> reply = answer.result();
       LoadHeaders.strip(reply.headers());
+      end();
       if (reply.headers().isEmpty()) {
         call.reply(reply.body());
       } else {
@@ -76,23 +117,37 @@ final class RoutedCall {
       return;
     }
     Throwable cause = answer.cause();
-    tried.add(replica);
     failures.add(replica.replica().address() + " (" + describe(cause) + ")");
-    boolean retryable = Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));
+    if (outstanding > 0) {
+      return; // the other attempt may still answer
+    }
+    boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
+        && Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));
     if (!retryable) {
-      fail(tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
+      finish(tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
     } else if (tried.size() >= route.options().getMaxAttempts()) {
-      fail(summary("all " + tried.size() + " attempts allowed (maxAttempts) failed", cause));
+      finish(summary("all " + tried.size() + " attempts allowed (maxAttempts) failed", cause));
     } else if (!route.budget().tryRetry()) {
-      fail(summary("no retry left in the service's retry budget (retries are capped at "
+      finish(summary("no retry left in the service's retry budget (retries are capped at "
           + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause));
     } else {
-      attempt();
+      launch();
     }
   }
 
-  private void fail(Throwable cause) {
-    if (cause instanceof ReplyException failure) {
+  private void end() {
+    done = true;
+    if (hedgeTimer >= 0) {
+      route.vertx().cancelTimer(hedgeTimer);
+    }
+  }
+
+  /** Ends the call with a failure, or with the configured value in failsafe mode. */
+  private void finish(Throwable cause) {
+    end();
+    if (route.options().getFaultMode() == FaultMode.FAILSAFE) {
+      call.reply(route.options().getFailsafeValue());
+    } else if (cause instanceof ReplyException failure) {
       call.reply(failure); // keeps a ServiceException's code, message and debug info
     } else {
       call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);

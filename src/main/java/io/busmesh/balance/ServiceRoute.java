@@ -1,14 +1,18 @@
 package io.busmesh.balance;
 
+import io.busmesh.FaultMode;
 import io.busmesh.ServiceOptions;
+import io.busmesh.fault.HedgeTrigger;
 import io.busmesh.fault.RetryBudget;
 import io.busmesh.load.Clock;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +25,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   /** Retry budget window (Finagle's default TTL). */
   private static final int BUDGET_WINDOW_SECONDS = 10;
+  /** Span of the latencies the hedging percentile is taken from. */
+  private static final long HEDGE_WINDOW_MS = 10_000;
 
   private final String service;
   private final ServiceOptions options;
@@ -28,6 +34,10 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final Supplier<List<ReplicaClient>> available;
   private final Clock clock;
   private final RetryBudget budget;
+  private final RetryBudget hedgeBudget;
+  private final HedgeTrigger hedgeTrigger;
+  private final LongAdder hedgesSent = new LongAdder();
+  private final Vertx vertx;
   private Strategy strategy;
   private String strategyName;
 
@@ -35,8 +45,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
    * @param registered the service's replicas in this node's view
    * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
    */
-  ServiceRoute(String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
+  ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
                Supplier<List<ReplicaClient>> available, Clock clock) {
+    this.vertx = vertx;
     this.service = service;
     this.options = options;
     this.registered = registered;
@@ -44,6 +55,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.clock = clock;
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
+    this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
+    this.hedgeTrigger = new HedgeTrigger(clock, options.getHedgePercentile(), HEDGE_WINDOW_MS);
     useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
   }
 
@@ -55,6 +68,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   @Override
   public void handle(Message<Object> call) {
+    if (options.getFaultMode() == FaultMode.HEDGED) {
+      hedgeBudget.called();
+    }
     new RoutedCall(this, call, clock).start();
   }
 
@@ -76,6 +92,24 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   RetryBudget budget() {
     return budget;
+  }
+
+  /** Backup requests, capped at {@code hedgeBudgetRatio} of calls. */
+  RetryBudget hedgeBudget() {
+    return hedgeBudget;
+  }
+
+  HedgeTrigger hedgeTrigger() {
+    return hedgeTrigger;
+  }
+
+  /** Backup requests sent so far on this node. */
+  LongAdder hedgesSent() {
+    return hedgesSent;
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   List<ReplicaClient> available() {

@@ -1,0 +1,50 @@
+package io.busmesh.fault;
+
+import io.busmesh.load.Clock;
+import io.busmesh.metrics.CallWindow;
+
+/**
+ * When to send a backup request ("The Tail at Scale", Dean and Barroso, CACM 2013): once the first
+ * attempt has been out longer than a high percentile of the service's recent latency. The
+ * percentile is recomputed at most every {@link #REFRESH_NANOS}, off the per-call path, and no
+ * backup is sent until the window holds enough calls to know the percentile.
+ */
+public final class HedgeTrigger {
+
+  static final long REFRESH_NANOS = 100_000_000L;
+  static final long MIN_CALLS = 100;
+
+  private final Clock clock;
+  private final double percentile;
+  private final CallWindow window;
+  private long delayNanos = -1;
+  private long computedAtNanos;
+
+  /** @param percentile e.g. 95: a backup for the slowest 5% of calls */
+  public HedgeTrigger(Clock clock, double percentile, long windowMillis) {
+    if (!(percentile > 0 && percentile < 100)) {
+      throw new IllegalArgumentException("hedging percentile must be between 0 and 100, got " + percentile);
+    }
+    this.clock = clock;
+    this.percentile = percentile;
+    this.window = new CallWindow(clock, windowMillis);
+    this.computedAtNanos = clock.nanoTime() - REFRESH_NANOS; // due at the first question
+  }
+
+  /** Records the latency of a call that succeeded. */
+  public void record(long latencyNanos) {
+    window.record(latencyNanos, false, false);
+  }
+
+  /** How long to wait before a backup request, in nanoseconds; negative: do not hedge (not enough data yet). */
+  public long delayNanos() {
+    long now = clock.nanoTime();
+    if (now - computedAtNanos >= REFRESH_NANOS) {
+      CallWindow.WindowFigures figures = new CallWindow.WindowFigures();
+      window.addTo(figures);
+      delayNanos = figures.calls() < MIN_CALLS ? -1 : figures.latencyMicros().getValueAtPercentile(percentile) * 1_000;
+      computedAtNanos = now;
+    }
+    return delayNanos;
+  }
+}
