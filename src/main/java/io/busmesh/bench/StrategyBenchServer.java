@@ -17,7 +17,8 @@ import java.util.List;
  * Server JVM of the strategy benchmark. Publishes three services, all timer-delayed so that the
  * replicas cost no CPU: {@code bench-healthy} (3 replicas of {@code delayMs}), {@code bench-mixed}
  * (2 of {@code delayMs}, one {@code slowFactor} times slower, marked {"slow": true}) and
- * {@code bench-shared} (3 replicas, exponential service time of mean {@code sharedDelayMs}), plus
+ * {@code bench-shared} (3 replicas, exponential service time of mean {@code sharedDelayMs}),
+ * {@code bench-straggler} (3 replicas of {@code delayMs} where 1% of calls take 50 times longer), plus
  * a {@link InFlightSampler} of the bench-shared replicas' own in-flight counts at {@code bench.sampler}.
  */
 public class StrategyBenchServer extends VerticleBase {
@@ -25,6 +26,7 @@ public class StrategyBenchServer extends VerticleBase {
   public static final String HEALTHY = "bench-healthy";
   public static final String MIXED = "bench-mixed";
   public static final String SHARED = "bench-shared";
+  public static final String STRAGGLER = "bench-straggler";
   public static final String SAMPLER_ADDRESS = "bench.sampler";
   public static final String READY_LINE = "busmesh-bench: strategy server ready";
 
@@ -54,6 +56,9 @@ public class StrategyBenchServer extends VerticleBase {
       all.add(publish(mesh, MIXED, delayMs, false, false));
       all.add(publish(mesh, MIXED, delayMs, false, false));
       all.add(publish(mesh, MIXED, delayMs * slowFactor, false, true));
+      for (int i = 0; i < 3; i++) {
+        all.add(mesh.publish(STRAGGLER, Calculator.class, new StragglingCalculator(vertx, delayMs, 0.01, 50)));
+      }
       return Future.all(all).compose(v -> {
         List<Publication> sampled = shared.stream().map(Future::result).toList();
         return vertx.eventBus().consumer(SAMPLER_ADDRESS, new InFlightSampler(vertx, sampled)).completion();

@@ -2,6 +2,7 @@ package io.busmesh.bench;
 
 import com.hazelcast.config.Config;
 import io.busmesh.ConfigReader;
+import io.busmesh.FaultMode;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
 import io.busmesh.Replica;
@@ -52,6 +53,7 @@ public class StrategyBenchmark extends VerticleBase {
   private long sharePeriodMs;
   private boolean runSlowReplica;
   private boolean runSharedView;
+  private boolean runHedging;
   private final JsonObject json = new JsonObject();
   private long failures;
 
@@ -60,7 +62,7 @@ public class StrategyBenchmark extends VerticleBase {
     try {
       ConfigReader conf = new ConfigReader("conf of StrategyBenchmark", config(), "calls", "concurrency",
           "maxSecondsPerRun", "callerNodes", "sharedSeconds", "sharedConcurrency", "sharePeriodMs", "slowReplica",
-          "sharedView");
+          "sharedView", "hedging");
       calls = conf.positiveInt("calls", 20_000);
       concurrency = conf.positiveInt("concurrency", 16);
       maxSecondsPerRun = conf.positiveLong("maxSecondsPerRun", 15);
@@ -70,12 +72,14 @@ public class StrategyBenchmark extends VerticleBase {
       sharePeriodMs = conf.positiveLong("sharePeriodMs", MeshOptions.DEFAULT_LOAD_SHARE_PERIOD_MS);
       runSlowReplica = conf.bool("slowReplica", true);
       runSharedView = conf.bool("sharedView", true);
+      runHedging = conf.bool("hedging", true);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     Mesh.join(vertx)
         .compose(mesh -> runSlowReplica ? slowReplica(mesh) : Future.succeededFuture())
         .compose(v -> runSharedView ? sharedView() : Future.succeededFuture())
+        .compose(v -> runHedging ? hedging() : Future.succeededFuture())
         .onComplete(ar -> {
           if (ar.failed()) {
             System.err.println("busmesh-bench: failed: " + ar.cause());
@@ -158,7 +162,7 @@ public class StrategyBenchmark extends VerticleBase {
   private Future<Void> sharedRun(boolean share, JsonArray rows) {
     MeshOptions options = new MeshOptions().setShareInFlight(share).setLoadSharePeriodMs(sharePeriodMs)
         .setService(StrategyBenchServer.SHARED, new ServiceOptions().setCallTimeoutMs(TIMEOUT_MS));
-    return startCallers(options).compose(nodes -> {
+    return startCallers(options, callerNodes, StrategyBenchServer.SHARED).compose(nodes -> {
       Future<Void> chain = Future.succeededFuture();
       for (String strategy : List.of("least-in-flight", "p2c")) {
         chain = chain.compose(v -> measureSpread(nodes, strategy, share, rows));
@@ -213,11 +217,67 @@ public class StrategyBenchmark extends VerticleBase {
     });
   }
 
+  // ---- (c) hedging --------------------------------------------------------------------------------
+
+  private Future<Void> hedging() {
+    System.out.printf("%n(c) hedging (p2c, %d calls, %d in flight): a backup after the p95 of recent latency,"
+        + " at most 5%% extra requests%n", calls, concurrency);
+    System.out.printf("%-34s %-9s %10s %9s %9s %10s %12s%n", "service", "mode", "calls/s", "p50 us", "p99 us",
+        "p99.9 us", "extra load %");
+    JsonArray rows = new JsonArray();
+    json.put("hedging", rows);
+    Future<Void> chain = Future.succeededFuture();
+    for (String service : List.of(StrategyBenchServer.STRAGGLER, StrategyBenchServer.MIXED)) {
+      for (FaultMode mode : List.of(FaultMode.FAILOVER, FaultMode.HEDGED)) {
+        chain = chain.compose(v -> hedgingRun(service, mode, rows));
+      }
+    }
+    return chain;
+  }
+
+  private Future<Void> hedgingRun(String service, FaultMode mode, JsonArray rows) {
+    MeshOptions options = new MeshOptions().setService(service, new ServiceOptions().setCallTimeoutMs(TIMEOUT_MS)
+        .setFaultMode(mode).setIdempotentMethods(java.util.Set.of("add")));
+    return startCallers(options, 1, service).compose(nodes -> {
+      Vertx node = nodes.get(0);
+      Promise<Void> done = Promise.promise();
+      node.runOnContext(v -> {
+        Calculator calculator = new ServiceProxyBuilder(node).setAddress(service)
+            .setOptions(new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).build(Calculator.class);
+        CallPath path = new CallPath(service, i -> calculator.add(i, 1));
+        LoadRunner.run(path, concurrency, calls / 5, TimeUnit.SECONDS.toNanos(maxSecondsPerRun)) // warm-up, and the trigger learns
+            .compose(warm -> Mesh.join(node).map(mesh -> attempts(mesh, service)))
+            .compose(before -> LoadRunner.run(path, concurrency, calls, TimeUnit.SECONDS.toNanos(maxSecondsPerRun))
+                .compose(result -> Mesh.join(node).map(mesh -> {
+                  failures += result.failed();
+                  long total = result.succeeded() + result.failed();
+                  double extra = 100.0 * (attempts(mesh, service) - before - total) / Math.max(1, total);
+                  double p50 = result.latencyNanos().getValueAtPercentile(50) / 1e3;
+                  double p99 = result.latencyNanos().getValueAtPercentile(99) / 1e3;
+                  double p999 = result.latencyNanos().getValueAtPercentile(99.9) / 1e3;
+                  System.out.printf("%-34s %-9s %10.0f %9.0f %9.0f %10.0f %12.2f%n", service, mode.configName(),
+                      result.callsPerSecond(), p50, p99, p999, extra);
+                  rows.add(new JsonObject().put("service", service).put("mode", mode.configName())
+                      .put("callsPerSecond", Math.round(result.callsPerSecond())).put("p50Us", p50).put("p99Us", p99)
+                      .put("p999Us", p999).put("extraLoadPercent", extra));
+                  return (Void) null;
+                })))
+            .onComplete(done);
+      });
+      return done.future().eventually(node::close);
+    });
+  }
+
+  /** Attempts this node has sent to the replicas of {@code service}, ended or not. */
+  private static long attempts(Mesh mesh, String service) {
+    return mesh.stats(service).values().stream().mapToLong(s -> s.completed() + s.inFlight()).sum();
+  }
+
   /** Starts the caller nodes one after the other (Hazelcast prefers it) in this JVM, each a cluster member with its own balancer. */
-  private Future<List<Vertx>> startCallers(MeshOptions options) {
+  private Future<List<Vertx>> startCallers(MeshOptions options, int count, String service) {
     List<Vertx> nodes = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < callerNodes; i++) {
+    for (int i = 0; i < count; i++) {
       chain = chain.compose(v -> {
         Config config = ConfigUtil.loadConfig();
         String name = System.getProperty(MeshLauncher.CLUSTER_NAME_PROPERTY);
@@ -228,7 +288,7 @@ public class StrategyBenchmark extends VerticleBase {
         vertxOptions.getEventBusOptions().setHost("127.0.0.1").setPort(0);
         return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(config)).buildClustered()
             .compose(node -> Mesh.join(node, options)
-                .compose(mesh -> mesh.awaitReplicas(StrategyBenchServer.SHARED, 3, 60_000))
+                .compose(mesh -> mesh.awaitReplicas(service, 3, 60_000))
                 .map(r -> {
                   nodes.add(node);
                   return null;
