@@ -50,14 +50,7 @@ class LauncherProcessIT {
   @Test
   void aKilledReplicaProcessLeavesTheRegistryAndCallsSucceedOnTheSurvivors() throws Exception {
     String clusterName = TestCluster.uniqueName();
-    List<LauncherProcess> replicas = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      LauncherProcess replica = started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject()));
-      replicas.add(replica);
-    }
-    for (LauncherProcess replica : replicas) {
-      replica.awaitOutput("is serving", START);
-    }
+    List<LauncherProcess> replicas = startReplicas(clusterName, 3);
     observer = new TestCluster(clusterName);
     Vertx observerNode = observer.addNode();
     Mesh mesh = Mesh.join(observerNode).await(30, TimeUnit.SECONDS);
@@ -93,13 +86,7 @@ class LauncherProcessIT {
   @Test
   void killingAReplicaProcessUnderSteadyLoadLosesNoCall() throws Exception {
     String clusterName = TestCluster.uniqueName();
-    List<LauncherProcess> replicas = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
-    }
-    for (LauncherProcess replica : replicas) {
-      replica.awaitOutput("is serving", START);
-    }
+    List<LauncherProcess> replicas = startReplicas(clusterName, 3);
     // Idempotent calls, bounded in count (60,000) and time (60 s), 8 in flight.
     JsonObject mesh = new JsonObject().put("services", new JsonObject().put("calculator",
         new JsonObject().put("callTimeoutMs", 5_000).put("maxAttempts", 3)));
@@ -126,13 +113,7 @@ class LauncherProcessIT {
   @Test
   void aRollingRestartOfEveryReplicaLosesNoCall() throws Exception {
     String clusterName = TestCluster.uniqueName();
-    List<LauncherProcess> replicas = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
-    }
-    for (LauncherProcess replica : replicas) {
-      replica.awaitOutput("is serving", START);
-    }
+    List<LauncherProcess> replicas = startReplicas(clusterName, 3);
     // Bounded: at most 2,000,000 calls and 45 s, 8 in flight; it must outlive the three restarts.
     LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
         .put("calls", 2_000_000).put("concurrency", 8).put("maxDurationMs", 45_000)));
@@ -165,13 +146,7 @@ class LauncherProcessIT {
   @Test
   void aHungReplicaProcessCostsNoCall() throws Exception {
     String clusterName = TestCluster.uniqueName();
-    List<LauncherProcess> replicas = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
-    }
-    for (LauncherProcess replica : replicas) {
-      replica.awaitOutput("is serving", START);
-    }
+    List<LauncherProcess> replicas = startReplicas(clusterName, 3);
     observer = new TestCluster(clusterName);
     Mesh observerMesh = Mesh.join(observer.addNode()).await(30, TimeUnit.SECONDS);
     Replica hung = replicaPrintedBy(replicas.get(0), observerMesh.awaitReplicas("calculator", 3, 30_000)
@@ -228,6 +203,18 @@ class LauncherProcessIT {
 
     assertTrue(exitCode != 0, "exit code " + exitCode);
     assertTrue(node.output().contains("'calls' must be a positive integer, got \"many\""), node.output());
+  }
+
+  /** Starts {@code count} calculator replica processes and waits until each serves. */
+  private List<LauncherProcess> startReplicas(String clusterName, int count) throws Exception {
+    List<LauncherProcess> replicas = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      replicas.add(started(LauncherProcess.start("replica-" + i, clusterName, REPLICA, new JsonObject())));
+    }
+    for (LauncherProcess replica : replicas) {
+      replica.awaitOutput("is serving", START);
+    }
+    return replicas;
   }
 
   private LauncherProcess started(LauncherProcess process) {
