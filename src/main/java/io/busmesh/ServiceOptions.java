@@ -1,6 +1,8 @@
 package io.busmesh;
 
 import io.busmesh.balance.Strategy;
+import io.busmesh.fault.OutlierDetector;
+import io.busmesh.load.Clock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -47,6 +49,7 @@ public class ServiceOptions {
   private Set<String> idempotentMethods = Set.of();
   private double hedgePercentile = DEFAULT_HEDGE_PERCENTILE;
   private double hedgeBudgetRatio = DEFAULT_HEDGE_BUDGET_RATIO;
+  private JsonObject outlierEjection;
 
   public ServiceOptions() {
   }
@@ -68,6 +71,7 @@ public class ServiceOptions {
     this.idempotentMethods = other.idempotentMethods;
     this.hedgePercentile = other.hedgePercentile;
     this.hedgeBudgetRatio = other.hedgeBudgetRatio;
+    this.outlierEjection = other.outlierEjection == null ? null : other.outlierEjection.copy();
   }
 
   /**
@@ -80,7 +84,7 @@ public class ServiceOptions {
     ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs", "slowStartMs",
         "ewmaDecayMs", "maxAttempts", "attemptTimeoutMs", "retryableMethods", "breaker", "retryBudgetRatio",
         "retryBudgetMinPerSecond", "faultMode", "failsafeValue", "idempotentMethods", "hedgePercentile",
-        "hedgeBudgetRatio");
+        "hedgeBudgetRatio", "outlierEjection");
     String name = in.string("strategy", defaults.strategy);
     JsonObject settings = in.object("strategyOptions",
         json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
@@ -103,6 +107,11 @@ public class ServiceOptions {
     setIdempotentMethods(in.strings("idempotentMethods", defaults.idempotentMethods));
     setHedging(in.nonNegativeDouble("hedgePercentile", defaults.hedgePercentile),
         in.nonNegativeDouble("hedgeBudgetRatio", defaults.hedgeBudgetRatio));
+    try {
+      setOutlierEjection(in.object("outlierEjection", defaults.outlierEjection));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+    }
   }
 
   public String getStrategy() {
@@ -291,6 +300,22 @@ public class ServiceOptions {
     return this;
   }
 
+  public JsonObject getOutlierEjection() {
+    return outlierEjection == null ? null : outlierEjection.copy();
+  }
+
+  /**
+   * Turns on outlier ejection with these settings ({@code errorRate}, {@code latencyFactor},
+   * {@code baseEjectionMs}, {@code maxEjectedShare}; {@code {}} for the defaults); null (the default) leaves it off.
+   */
+  public ServiceOptions setOutlierEjection(JsonObject settings) {
+    if (settings != null) {
+      OutlierDetector.fromSettings(Clock.SYSTEM, settings); // validates now
+    }
+    this.outlierEjection = settings == null ? null : settings.copy();
+    return this;
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("strategy", strategy);
     if (!strategyOptions.isEmpty()) {
@@ -302,6 +327,7 @@ public class ServiceOptions {
         .put("breaker", breaker.copy()).put("retryBudgetRatio", retryBudgetRatio)
         .put("retryBudgetMinPerSecond", retryBudgetMinPerSecond).put("faultMode", faultMode.configName())
         .put("failsafeValue", failsafeValue).put("idempotentMethods", new JsonArray(List.copyOf(idempotentMethods)))
-        .put("hedgePercentile", hedgePercentile).put("hedgeBudgetRatio", hedgeBudgetRatio);
+        .put("hedgePercentile", hedgePercentile).put("hedgeBudgetRatio", hedgeBudgetRatio)
+        .put("outlierEjection", outlierEjection == null ? null : outlierEjection.copy());
   }
 }

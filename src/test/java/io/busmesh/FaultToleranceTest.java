@@ -175,6 +175,31 @@ class FaultToleranceTest {
   }
 
   @Test
+  void aReplicaFailingMoreThanItsPeersIsEjectedFromSelection() throws Exception {
+    Vertx server = cluster.addNode();
+    String failing = publish(server, new CalculatorImpl(server, 0, 1.0));
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    publish(server, new CalculatorImpl(server, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setOutlierEjection(new JsonObject()));
+    Calculator calculator = proxy(caller);
+    for (int i = 0; i < 30; i++) {
+      calculator.add(i, 1).otherwiseEmpty().await(10, TimeUnit.SECONDS); // a third fail: the service's own errors
+    }
+
+    Await.until("the failing replica is ejected (evaluated every second)", WAIT, () -> {
+      long before = mesh.stats("calculator").get(failing).completed();
+      for (int i = 0; i < 3; i++) { // a whole round-robin cycle
+        calculator.add(1, 1).otherwiseEmpty().await();
+      }
+      return mesh.stats("calculator").get(failing).completed() == before;
+    });
+    for (int i = 0; i < 30; i++) {
+      assertEquals(i + 1, calculator.add(i, 1).await(10, TimeUnit.SECONDS), "calls after the ejection");
+    }
+  }
+
+  @Test
   void hedgingSendsABackupWhenTheFirstAttemptIsSlowAndTheFirstAnswerWins() throws Exception {
     Vertx slowNode = cluster.addNode();
     TunableCalculator slowImpl = new TunableCalculator(slowNode, 0);

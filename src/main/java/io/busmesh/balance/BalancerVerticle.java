@@ -58,6 +58,8 @@ public final class BalancerVerticle extends VerticleBase {
   public static final String BREAKER_ADDRESS = "busmesh.breakers";
 
   private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
+  /** How often outliers are re-evaluated (Envoy's default interval is 10 s; a second reacts sooner). */
+  private static final long OUTLIER_PERIOD_MS = 1_000;
   /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
   private static final int DEPARTED_STATS_KEPT = 1_000;
 
@@ -96,6 +98,7 @@ public final class BalancerVerticle extends VerticleBase {
     if (options.isShareInFlight()) {
       vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
     }
+    vertx.setPeriodic(OUTLIER_PERIOD_MS, id -> evaluateOutliers());
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> publishMetrics());
     }
@@ -272,10 +275,26 @@ public final class BalancerVerticle extends VerticleBase {
     }
   }
 
+  private void evaluateOutliers() {
+    boolean changed = false;
+    for (ServiceRoute route : routes.values()) {
+      if (route.evaluateOutliers()) {
+        changed = true;
+        log.info("Outliers ejected from service '" + route.service() + "': " + route.ejected());
+      }
+    }
+    if (changed) {
+      refreshAvailable();
+    }
+  }
+
   private void refreshAvailable() {
     Map<String, List<ReplicaClient>> next = new HashMap<>();
     candidates.forEach((service, clients) -> {
-      List<ReplicaClient> open = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN).toList();
+      ServiceRoute route = routes.get(service);
+      Set<String> ejected = route == null ? Set.of() : route.ejected();
+      List<ReplicaClient> open = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN
+          && !ejected.contains(c.replica().address())).toList();
       List<ReplicaClient> current = available.get(service);
       next.put(service, open.size() == clients.size() ? clients : open.equals(current) ? current : open);
     });

@@ -3,6 +3,7 @@ package io.busmesh.balance;
 import io.busmesh.FaultMode;
 import io.busmesh.ServiceOptions;
 import io.busmesh.fault.HedgeTrigger;
+import io.busmesh.fault.OutlierDetector;
 import io.busmesh.fault.RetryBudget;
 import io.busmesh.load.Clock;
 import io.vertx.core.Handler;
@@ -12,6 +13,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -38,6 +40,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final HedgeTrigger hedgeTrigger;
   private final LongAdder hedgesSent = new LongAdder();
   private final Vertx vertx;
+  private final OutlierDetector outliers; // null when ejection is off
+  private Set<String> ejected = Set.of();
   private Strategy strategy;
   private String strategyName;
 
@@ -57,6 +61,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
     this.hedgeTrigger = new HedgeTrigger(clock, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
     useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
   }
 
@@ -110,6 +115,26 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Replicas currently ejected as outliers. */
+  Set<String> ejected() {
+    return ejected;
+  }
+
+  /** Re-evaluates outliers among the service's replicas; true if the ejected set changed. */
+  boolean evaluateOutliers() {
+    if (outliers == null) {
+      return false;
+    }
+    List<OutlierDetector.Figures> figures = registered.get().stream()
+        .map(c -> new OutlierDetector.Figures(c.replica().address(), c.errorRate(), c.latencyAverageNanos())).toList();
+    Set<String> next = outliers.evaluate(figures);
+    if (next.equals(ejected)) {
+      return false;
+    }
+    ejected = Set.copyOf(next);
+    return true;
   }
 
   List<ReplicaClient> available() {
