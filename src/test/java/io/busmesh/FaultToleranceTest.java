@@ -208,7 +208,7 @@ class FaultToleranceTest {
     publish(fastNode, new CalculatorImpl(fastNode, 0, 0.0));
     Vertx caller = cluster.addNode();
     Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setFaultMode(FaultMode.HEDGED)
-        .setIdempotentMethods(Set.of("add")).setHedging(50, 1.0)); // the median: robust to a slow warm-up tail
+        .setIdempotentMethods(Set.of("add")).setHedging(95, 1.0));
     Calculator calculator = proxy(caller);
     for (int i = 0; i < 200; i++) { // the trigger learns the healthy latency
       calculator.add(i, 1).await(10, TimeUnit.SECONDS);

@@ -6,8 +6,8 @@ import io.busmesh.metrics.CallWindow;
 /**
  * When to send a backup request ("The Tail at Scale", Dean and Barroso, CACM 2013): once the first
  * attempt has been out longer than a high percentile of the service's recent latency. The
- * percentile is recomputed at most every {@link #REFRESH_NANOS}, off the per-call path, and no
- * backup is sent until the window holds enough calls to know the percentile.
+ * percentile is recomputed at most every {@link #REFRESH_NANOS} once known, and no backup is sent
+ * until the window holds enough calls to know it.
  */
 public final class HedgeTrigger {
 
@@ -39,7 +39,8 @@ public final class HedgeTrigger {
   /** How long to wait before a backup request, in nanoseconds; negative: do not hedge (not enough data yet). */
   public long delayNanos() {
     long now = clock.nanoTime();
-    if (now - computedAtNanos >= REFRESH_NANOS) {
+    // Without enough data yet, ask again at once rather than answer "no" for a whole refresh period.
+    if (delayNanos < 0 || now - computedAtNanos >= REFRESH_NANOS) {
       CallWindow.WindowFigures figures = new CallWindow.WindowFigures();
       window.addTo(figures);
       delayNanos = figures.calls() < MIN_CALLS ? -1 : figures.latencyMicros().getValueAtPercentile(percentile) * 1_000;

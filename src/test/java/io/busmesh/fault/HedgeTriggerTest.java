@@ -23,6 +23,16 @@ class HedgeTriggerTest {
   }
 
   @Test
+  void theTriggerArmsAsSoonAsTheWindowHasEnoughCalls() {
+    HedgeTrigger trigger = new HedgeTrigger(clock, 95, 10_000);
+    assertTrue(trigger.delayNanos() < 0);
+    for (int i = 0; i < HedgeTrigger.MIN_CALLS; i++) {
+      trigger.record(MS);
+    }
+    assertEquals(MS, trigger.delayNanos(), 0.05 * MS, "no refresh period to wait out");
+  }
+
+  @Test
   void theDelayIsTheChosenPercentileOfRecentLatency() {
     HedgeTrigger trigger = new HedgeTrigger(clock, 95, 10_000);
     for (int i = 0; i < 950; i++) {
