@@ -29,7 +29,7 @@ final class RoutedCall {
   private final long deadlineNanos;
   private final long deadlineEpochMs;
   private final List<ReplicaClient> tried = new ArrayList<>(2);
-  private final List<String> failures = new ArrayList<>(2);
+  private List<String> failures; // created on the first failure: most calls have none
   private int outstanding;
   private boolean done;
   private long hedgeTimer = -1;
@@ -117,6 +117,9 @@ final class RoutedCall {
       return;
     }
     Throwable cause = answer.cause();
+    if (failures == null) {
+      failures = new ArrayList<>(2);
+    }
     failures.add(replica.replica().address() + " (" + describe(cause) + ")");
     if (outstanding > 0) {
       return; // the other attempt may still answer
@@ -161,7 +164,7 @@ final class RoutedCall {
    */
   private ReplyException summary(String why, Throwable last) {
     String message = "Call to service '" + route.service() + "' failed: " + why
-        + (failures.isEmpty() ? "" : "; tried " + String.join(", ", failures));
+        + (failures == null ? "" : "; tried " + String.join(", ", failures));
     if (last instanceof ServiceException e) {
       return new ServiceException(e.failureCode(), message, e.getDebugInfo());
     }
