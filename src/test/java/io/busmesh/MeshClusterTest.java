@@ -7,6 +7,7 @@ import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
+import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -342,8 +343,8 @@ class MeshClusterTest {
     failureOf(calculator.divide(1, 0));
 
     Await.until("the other nodes' in-flight counts have been read once", VIEW_TIMEOUT,
-        () -> metricsOf(mesh, "calculator").loadViewAgeMs() >= 0);
-    ServiceMetrics metrics = metricsOf(mesh, "calculator");
+        () -> MetricsProbe.metrics(mesh, "calculator").loadViewAgeMs() >= 0);
+    ServiceMetrics metrics = MetricsProbe.metrics(mesh, "calculator");
 
     assertEquals(31, metrics.calls());
     assertEquals(1.0 / 31, metrics.errorRate(), 1e-9);
@@ -392,13 +393,6 @@ class MeshClusterTest {
     assertEquals(List.of(missed), mesh.replicas("calculator"));
   }
 
-  private static ServiceMetrics metricsOf(Mesh mesh, String service) {
-    try {
-      return mesh.metrics(service).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("cannot read the metrics of " + service, e);
-    }
-  }
 
   private static void runCalls(Calculator calculator, int n) throws Exception {
     List<Future<Integer>> calls = new ArrayList<>();

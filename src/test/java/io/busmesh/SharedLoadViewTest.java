@@ -3,8 +3,8 @@ package io.busmesh;
 import io.busmesh.balance.BalancerVerticle;
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
-import io.busmesh.metrics.ReplicaMetrics;
 import io.busmesh.test.Await;
+import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,7 +70,7 @@ class SharedLoadViewTest {
     long countedAt = System.nanoTime();
     // Until B's view has caught up with both: A's 20 calls on the slow replica, and its fast calls ended.
     Await.until("node B sees node A's calls on the slow replica", Duration.ofSeconds(3),
-        () -> inFlightSeenBy(meshB, slow) >= 20 && inFlightSeenBy(meshB, fast) == 0);
+        () -> MetricsProbe.inFlight(meshB, "calculator", slow) >= 20 && MetricsProbe.inFlight(meshB, "calculator", fast) == 0);
     long seenAfterMs = (System.nanoTime() - countedAt) / 1_000_000;
     System.out.println("Node B saw node A's calls " + seenAfterMs + " ms after A counted them (publish period "
         + SHARE_PERIOD_MS + " ms)");
@@ -89,14 +89,6 @@ class SharedLoadViewTest {
     Future.all(held).await(30, TimeUnit.SECONDS);
   }
 
-  private static double inFlightSeenBy(Mesh mesh, String address) {
-    try {
-      return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).replicas().stream()
-          .filter(r -> r.address().equals(address)).mapToDouble(ReplicaMetrics::inFlight).findFirst().orElse(0);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 
   @Test
   void replicaLoadHeadersNeverReachTheCaller() throws Exception {
@@ -126,19 +118,12 @@ class SharedLoadViewTest {
         new JsonObject().put("service", "calculator").put("strategy", "random"));
 
     Await.until("the caller's balancer switched to random", Duration.ofSeconds(5),
-        () -> "random".equals(strategyOf(mesh)));
+        () -> "random".equals(MetricsProbe.metrics(mesh, "calculator").strategy()));
     Throwable refused = assertThrows(Throwable.class, () -> server.eventBus().request(
         BalancerVerticle.STRATEGY_CONTROL_ADDRESS, new JsonObject().put("service", "calculator").put("strategy", "fastest"))
         .await(5, TimeUnit.SECONDS));
     assertTrue(refused.getMessage().contains("Unknown balancing strategy 'fastest'"), refused.getMessage());
-    assertEquals("random", strategyOf(mesh), "a refused change leaves the strategy as it was");
+    assertEquals("random", MetricsProbe.metrics(mesh, "calculator").strategy(), "a refused change leaves the strategy as it was");
   }
 
-  private static String strategyOf(Mesh mesh) {
-    try {
-      return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).strategy();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 }

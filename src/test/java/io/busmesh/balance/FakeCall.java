@@ -7,7 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /** A call as a strategy sees it (headers and a JSON body of arguments); it cannot be answered. */
-final class FakeCall implements Message<Object> {
+public final class FakeCall implements Message<Object> {
 
   private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
   private final Object body;
@@ -16,17 +16,17 @@ final class FakeCall implements Message<Object> {
     this.body = body;
   }
 
-  static FakeCall withHeader(String name, String value) {
+  public static FakeCall withHeader(String name, String value) {
     FakeCall call = new FakeCall(new JsonObject());
     call.headers.set(name, value);
     return call;
   }
 
-  static FakeCall withArguments(JsonObject arguments) {
+  public static FakeCall withArguments(JsonObject arguments) {
     return new FakeCall(arguments);
   }
 
-  static FakeCall withBody(Object body) {
+  public static FakeCall withBody(Object body) {
     return new FakeCall(body);
   }
 

@@ -2,10 +2,8 @@ package io.busmesh.bench;
 
 import io.busmesh.Replica;
 import io.busmesh.balance.Candidate;
+import io.busmesh.balance.FakeCall;
 import io.busmesh.balance.Strategy;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,7 +60,7 @@ public class SelectionCostBenchmark {
     }
     candidates = List.copyOf(list);
     for (int i = 0; i < CALLS; i++) {
-      calls[i] = new KeyedCall(new JsonObject().put("user", "user-" + i).put("amount", i));
+      calls[i] = FakeCall.withArguments(new JsonObject().put("user", "user-" + i).put("amount", i));
     }
     JsonObject settings = strategy.equals("consistent-hash") ? new JsonObject().put("hashKey", "arg:user") : new JsonObject();
     picker = Strategy.named(strategy, settings);
@@ -93,42 +91,6 @@ public class SelectionCostBenchmark {
     @Override
     public double warmth() {
       return 1.0;
-    }
-  }
-
-  /** A call as the balancer sees it, with a JSON body of arguments; it cannot be answered. */
-  private record KeyedCall(Object body) implements Message<Object> {
-
-    private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
-
-    @Override
-    public String address() {
-      return "bench";
-    }
-
-    @Override
-    public MultiMap headers() {
-      return NO_HEADERS;
-    }
-
-    @Override
-    public String replyAddress() {
-      return null;
-    }
-
-    @Override
-    public boolean isSend() {
-      return true;
-    }
-
-    @Override
-    public void reply(Object message, DeliveryOptions options) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -2,9 +2,9 @@ package io.busmesh.process;
 
 import io.busmesh.Mesh;
 import io.busmesh.Replica;
-import io.busmesh.metrics.ReplicaMetrics;
 import io.busmesh.test.Await;
 import io.busmesh.test.LauncherProcess;
+import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -98,7 +98,7 @@ class LauncherProcessIT {
     Mesh observerMesh = Mesh.join(observer.addNode()).await(30, TimeUnit.SECONDS);
     List<Replica> seen = observerMesh.awaitReplicas("calculator", 3, 30_000).await(40, TimeUnit.SECONDS);
     Replica victim = replicaPrintedBy(replicas.get(0), seen);
-    Await.until("the client has calls in flight on the victim", START, () -> inFlightOn(observerMesh, victim) > 0);
+    Await.until("the client has calls in flight on the victim", START, () -> MetricsProbe.inFlight(observerMesh, "calculator", victim.address()) > 0);
 
     replicas.get(0).kill();
     int exitCode = client.awaitExit(Duration.ofSeconds(90));
@@ -165,7 +165,7 @@ class LauncherProcessIT {
     LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
         .put("calls", 2_000_000).put("concurrency", 8).put("maxDurationMs", 30_000).put("callTimeoutMs", 10_000)
         .put("mesh", mesh)));
-    Await.until("the client has calls in flight on the replica to hang", START, () -> inFlightOn(observerMesh, hung) > 0);
+    Await.until("the client has calls in flight on the replica to hang", START, () -> MetricsProbe.inFlight(observerMesh, "calculator", hung.address()) > 0);
 
     replicas.get(0).signal("STOP");
     Await.until("the cluster declares the hung member gone", Duration.ofSeconds(15),
@@ -181,14 +181,6 @@ class LauncherProcessIT {
     assertEquals(0, exitCode, client.output());
   }
 
-  private static double inFlightOn(Mesh mesh, Replica replica) {
-    try {
-      return mesh.metrics("calculator").await(5, TimeUnit.SECONDS).replicas().stream()
-          .filter(r -> r.address().equals(replica.address())).mapToDouble(ReplicaMetrics::inFlight).sum();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 
   @Test
   void aMissingConfFileStopsStartUpWithAClearMessage() throws Exception {
