@@ -81,6 +81,41 @@ class FaultToleranceTest {
   }
 
   @Test
+  void aHalfOpenBreakersRefusalsCostNeitherAnAttemptNorTheRetryBudget() throws Exception {
+    Vertx slowNode = cluster.addNode();
+    String slow = publish(slowNode, new TunableCalculator(slowNode, 500));
+    Vertx healthyNode = cluster.addNode();
+    publish(healthyNode, new CalculatorImpl(healthyNode, 0, 0.0));
+    Vertx caller = cluster.addNode();
+    // No retry at all: a call whose one attempt fails, fails.
+    Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
+        .setRetryBudget(0, 0).setBreaker(new JsonObject().put("maxFailures", 1).put("resetTimeout", 500)));
+    List<String> states = new CopyOnWriteArrayList<>();
+    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
+        .completion().await(10, TimeUnit.SECONDS);
+    Calculator calculator = proxy(caller);
+    for (int i = 0; i < 2; i++) { // one of them times out on the slow replica and opens its breaker
+      calculator.add(i, 1).otherwise((Integer) null).await(10, TimeUnit.SECONDS);
+    }
+    Await.until("the slow replica's breaker turns half-open", WAIT, () -> states.contains("HALF_OPEN"));
+    long slowAttempts = mesh.stats("calculator").get(slow).completed() + mesh.stats("calculator").get(slow).inFlight();
+
+    // Round robin offers the half-open replica to every other call; its breaker lets one through as
+    // the probe and refuses the rest, which must go to the healthy replica without using a retry.
+    List<Future<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(calculator.add(i, 1));
+    }
+    Future.join(calls).otherwiseEmpty().await(10, TimeUnit.SECONDS);
+
+    long failed = calls.stream().filter(Future::failed).count();
+    assertTrue(failed <= 1, failed + " of 20 calls failed; only the probe on the slow replica may: "
+        + calls.stream().filter(Future::failed).map(c -> c.cause().getMessage()).toList());
+    long sentToSlow = mesh.stats("calculator").get(slow).completed() + mesh.stats("calculator").get(slow).inFlight() - slowAttempts;
+    assertEquals(1, sentToSlow, "attempts sent to the half-open replica: the probe only");
+  }
+
+  @Test
   void anApplicationErrorIsNotRetried() throws Exception {
     Vertx server = cluster.addNode();
     publish(server, new CalculatorImpl(server, 0, 0.0));

@@ -4,6 +4,7 @@ import io.busmesh.FaultMode;
 import io.busmesh.fault.Failures;
 import io.busmesh.load.Clock;
 import io.busmesh.load.LoadHeaders;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -29,6 +30,8 @@ final class RoutedCall {
   private final long deadlineNanos;
   private final long deadlineEpochMs;
   private final List<ReplicaClient> tried = new ArrayList<>(2);
+  /** Picks whose breaker refused the attempt without sending it (open, or half-open with its probe under way). */
+  private int refused;
   private List<String> failures; // created on the first failure: most calls have none
   private int outstanding;
   private boolean done;
@@ -92,7 +95,7 @@ final class RoutedCall {
     }
     hedgeTimer = route.vertx().setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
       hedgeTimer = -1;
-      if (!done && tried.size() < route.options().getMaxAttempts() && route.hedgeBudget().tryRetry()) {
+      if (!done && attemptsSent() < route.options().getMaxAttempts() && route.hedgeBudget().tryRetry()) {
         route.hedgesSent().increment();
         launch();
       }
@@ -124,18 +127,28 @@ final class RoutedCall {
     if (outstanding > 0) {
       return; // the other attempt may still answer
     }
+    if (cause instanceof OpenCircuitException) {
+      // Nothing was sent, so trying another replica costs neither an attempt nor the retry budget.
+      refused++;
+      launch();
+      return;
+    }
     boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
         && Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));
     if (!retryable) {
       finish(tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
-    } else if (tried.size() >= route.options().getMaxAttempts()) {
-      finish(summary("all " + tried.size() + " attempts allowed (maxAttempts) failed", cause));
+    } else if (attemptsSent() >= route.options().getMaxAttempts()) {
+      finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause));
     } else if (!route.budget().tryRetry()) {
       finish(summary("no retry left in the service's retry budget (retries are capped at "
           + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause));
     } else {
       launch();
     }
+  }
+
+  private int attemptsSent() {
+    return tried.size() - refused;
   }
 
   private void end() {
