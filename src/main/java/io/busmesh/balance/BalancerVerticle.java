@@ -93,7 +93,8 @@ public final class BalancerVerticle extends VerticleBase {
         registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     MessageConsumer<Object> control = vertx.eventBus().consumer(STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
-    nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)));
+    nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)),
+        () -> context.runOnContext(v -> onRejoined()));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
     if (options.isShareInFlight()) {
       vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
@@ -220,6 +221,13 @@ public final class BalancerVerticle extends VerticleBase {
     registry.reassertOwn().compose(v -> registry.readAll()).compose(registry::forgetDeadNodes)
         .onFailure(err -> log.warn("Could not update the registry after node " + nodeId + " left: " + err.getMessage()));
     loadSharing.forget(nodeId);
+  }
+
+  /** Back in the cluster after a split: the others forgot this node's replicas, and this node theirs. */
+  private void onRejoined() {
+    log.info("This node rejoined the cluster after a split; re-announcing its replicas and reading the registry");
+    registry.reannounceOwn().compose(v -> resync())
+        .onFailure(err -> log.warn("Could not re-announce this node's replicas after rejoining: " + err.getMessage()));
   }
 
   private void apply(UnaryOperator<ReplicaView> change) {

@@ -27,6 +27,8 @@ public final class ReplicaLoad {
   private volatile long localInFlight;
   private volatile long succeeded;
   private volatile long failed;
+  private volatile long lastSentNanos;
+  private volatile boolean sent;
   private long remoteInFlight;
   private long reportedInFlight;
   private long reportedAtNanos;
@@ -50,7 +52,10 @@ public final class ReplicaLoad {
   /** Counts a call sent; returns its start time for {@link #callEnded}. */
   public long callStarted() {
     localInFlight++;
-    return clock.nanoTime();
+    long now = clock.nanoTime();
+    lastSentNanos = now;
+    sent = true;
+    return now;
   }
 
   /**
@@ -120,7 +125,8 @@ public final class ReplicaLoad {
   }
 
   public ReplicaStats stats() {
-    return new ReplicaStats(replica.address(), localInFlight, succeeded, failed);
+    long lastSentAt = sent ? clock.currentTimeMillis() - (clock.nanoTime() - lastSentNanos) / 1_000_000 : 0;
+    return new ReplicaStats(replica.address(), localInFlight, succeeded, failed, lastSentAt);
   }
 
   /** Adds this replica's window to {@code figures} and returns its own metrics. */

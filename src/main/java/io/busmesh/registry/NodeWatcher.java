@@ -3,6 +3,7 @@ package io.busmesh.registry;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -11,7 +12,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Tells the balancer at once when a node leaves the cluster, through Hazelcast's own membership
+ * Tells the balancer at once when a node leaves the cluster, and when this node rejoins it after a
+ * split (a hung process resumed after the others declared it dead), through Hazelcast's own
  * listeners: Vert.x's {@code ClusterManager.nodeListener} has a single slot that HA mode uses.
  */
 public final class NodeWatcher implements AutoCloseable {
@@ -21,9 +23,15 @@ public final class NodeWatcher implements AutoCloseable {
 
   private final HazelcastInstance hazelcast;
   private final UUID registration;
+  private final UUID lifecycleRegistration;
 
-  private NodeWatcher(HazelcastInstance hazelcast, Consumer<String> onNodeLeft) {
+  private NodeWatcher(HazelcastInstance hazelcast, Consumer<String> onNodeLeft, Runnable onRejoined) {
     this.hazelcast = hazelcast;
+    this.lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        onRejoined.run();
+      }
+    });
     this.registration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -40,12 +48,13 @@ public final class NodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Watches the cluster of {@code vertx}; {@code onNodeLeft} runs on a Hazelcast thread. Returns a
-   * watcher that does nothing when Vert.x is not clustered with Hazelcast (a single node loses no peer).
+   * Watches the cluster of {@code vertx}; the callbacks run on Hazelcast threads. {@code onRejoined}
+   * runs once Hazelcast has merged this node back into the larger cluster. Returns a watcher that
+   * does nothing when Vert.x is not clustered with Hazelcast (a single node loses no peer).
    */
-  public static AutoCloseable watch(Vertx vertx, Consumer<String> onNodeLeft) {
+  public static AutoCloseable watch(Vertx vertx, Consumer<String> onNodeLeft, Runnable onRejoined) {
     if (((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager hz && hz.getHazelcastInstance() != null) {
-      return new NodeWatcher(hz.getHazelcastInstance(), onNodeLeft);
+      return new NodeWatcher(hz.getHazelcastInstance(), onNodeLeft, onRejoined);
     }
     return () -> { };
   }
@@ -54,6 +63,7 @@ public final class NodeWatcher implements AutoCloseable {
   public void close() {
     try {
       hazelcast.getCluster().removeMembershipListener(registration);
+      hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
     } catch (RuntimeException ignored) {
       // Hazelcast is already shut down: nothing left to unregister from.
     }

@@ -89,6 +89,16 @@ public final class ReplicaRegistry {
         .mapEmpty();
   }
 
+  /**
+   * Writes this node's own replicas again and tells every node's balancer, for a node that rejoins
+   * after a split: the others deleted its entries when they declared it dead.
+   */
+  public Future<Void> reannounceOwn() {
+    List<Replica> replicas = List.copyOf(own.values());
+    return reassertOwn().compose(v -> Future.join(replicas.stream().map(r -> announce(ViewChange.added(r))).toList()))
+        .mapEmpty();
+  }
+
   /** Every readable entry; a malformed one is logged and skipped rather than breaking every view. */
   public Future<List<Replica>> readAll() {
     return map.compose(AsyncMap::values).map(values -> {

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 
 /**
  * Calls the calculator through its ordinary generated proxy and prints one JSON line of results:
- * {@code calls, ok, failed, perReplica, p50Us, p99Us, p999Us, ...}. Conf (every key optional):
+ * {@code calls, ok, failed, perReplica, lastSentAtMillis (per replica), p50Us, p99Us, p999Us, ...}. Conf (every key optional):
  * {@code {"service": "calculator", "calls": 1000, "concurrency": 16, "exitWhenDone": true,
  * "callTimeoutMs": 10000, "maxDurationMs": 120000, "awaitReplicasMs": 30000, "mesh": {...}}}.
  * With {@code exitWhenDone} the process exits, with code 0 only if no call failed.
@@ -112,11 +112,13 @@ public class CalculatorClientVerticle extends VerticleBase {
 
   private JsonObject summary(Mesh mesh, Map<String, ReplicaStats> before, long elapsedNanos) {
     JsonObject perReplica = new JsonObject();
+    JsonObject lastSentAt = new JsonObject();
     mesh.stats(service).forEach((address, after) -> {
       ReplicaStats earlier = before.get(address);
       long answered = after.completed() - (earlier == null ? 0 : earlier.completed());
       if (answered > 0) {
         perReplica.put(address, answered);
+        lastSentAt.put(address, after.lastSentAtMillis());
       }
     });
     JsonObject errorCounts = new JsonObject();
@@ -128,6 +130,7 @@ public class CalculatorClientVerticle extends VerticleBase {
         .put("ok", ok)
         .put("failed", failed)
         .put("perReplica", perReplica)
+        .put("lastSentAtMillis", lastSentAt)
         .put("p50Us", latencyUs.getValueAtPercentile(50))
         .put("p99Us", latencyUs.getValueAtPercentile(99))
         .put("p999Us", latencyUs.getValueAtPercentile(99.9))
