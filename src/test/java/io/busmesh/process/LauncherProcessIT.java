@@ -166,11 +166,11 @@ class LauncherProcessIT {
     Replica hung = replicaPrintedBy(replicas.get(0), observerMesh.awaitReplicas("calculator", 3, 30_000)
         .await(40, TimeUnit.SECONDS));
     // A hung node answers nothing and closes no connection: each attempt on it gives up after 300 ms
-    // and moves on, within a 5 s deadline per call. Bounded: 4,000,000 calls or 60 s, 8 in flight.
+    // and moves on, within a 5 s deadline per call. Bounded: 4,000,000 calls or 45 s, 8 in flight.
     JsonObject mesh = new JsonObject().put("services", new JsonObject().put("calculator",
         new JsonObject().put("callTimeoutMs", 5_000).put("attemptTimeoutMs", 300)));
     LauncherProcess client = started(LauncherProcess.start("client", clusterName, CLIENT, new JsonObject()
-        .put("calls", 4_000_000).put("concurrency", 8).put("maxDurationMs", 60_000).put("callTimeoutMs", 10_000)
+        .put("calls", 4_000_000).put("concurrency", 8).put("maxDurationMs", 45_000).put("callTimeoutMs", 10_000)
         .put("mesh", mesh)));
     Await.until("the client has calls in flight on the replica to hang", START,
         () -> MetricsProbe.inFlight(observerMesh, "calculator", hung.address()) > 0);

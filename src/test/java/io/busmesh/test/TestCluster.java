@@ -45,6 +45,9 @@ public final class TestCluster implements AutoCloseable {
   public Vertx addNode() throws Exception {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(name);
+    // cluster.xml probes few ports (a merge check waits 5 s per unused one); a test JVM may still hold
+    // the closing nodes of an earlier test on the low ports, so look further for this cluster's members.
+    config.setProperty("hazelcast.tcp.join.port.try.count", "20");
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     Vertx vertx = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
