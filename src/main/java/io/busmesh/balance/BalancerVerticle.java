@@ -364,6 +364,11 @@ public final class BalancerVerticle extends VerticleBase {
       breakerOptions = new CircuitBreakerOptions(breakerOptions.toJson().mergeIn(overrides));
     }
     breakerOptions.setTimeout(-1); // the attempt's own send timeout bounds it
+    if (!overrides.containsKey("notificationAddress")) {
+      // Vert.x's breaker metrics cost a rolling histogram update per call and an event-bus publish per
+      // breaker every 2 s; busmesh's own metrics and breaker events cover them. Opt back in through conf.
+      breakerOptions.setNotificationAddress(null);
+    }
     CircuitBreaker breaker = CircuitBreaker.create("busmesh:" + replica.address(), vertx, breakerOptions);
     breaker.<Object>failurePolicy(attempt -> attempt.failed() && !Failures.isApplicationError(attempt.cause()));
     breaker.openHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.OPEN)));
