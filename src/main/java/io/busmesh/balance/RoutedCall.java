@@ -124,14 +124,15 @@ final class RoutedCall {
       failures = new ArrayList<>(2);
     }
     failures.add(replica.replica().address() + " (" + describe(cause) + ")");
+    if (cause instanceof OpenCircuitException) {
+      refused++; // nothing was sent: it costs neither an attempt nor the retry budget
+      if (outstanding == 0) {
+        launch();
+      }
+      return;
+    }
     if (outstanding > 0) {
       return; // the other attempt may still answer
-    }
-    if (cause instanceof OpenCircuitException) {
-      // Nothing was sent, so trying another replica costs neither an attempt nor the retry budget.
-      refused++;
-      launch();
-      return;
     }
     boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
         && Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));

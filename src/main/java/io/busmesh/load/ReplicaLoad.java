@@ -16,6 +16,8 @@ public final class ReplicaLoad {
   /** How the call ended, for error and fault rates. */
   public enum Outcome { SUCCESS, APPLICATION_ERROR, FAULT }
 
+  private static final long NEVER = Long.MIN_VALUE;
+
   private final Replica replica;
   private final Clock clock;
   private final LoadSettings settings;
@@ -27,8 +29,7 @@ public final class ReplicaLoad {
   private volatile long localInFlight;
   private volatile long succeeded;
   private volatile long failed;
-  private volatile long lastSentNanos;
-  private volatile boolean sent;
+  private volatile long lastSentNanos = NEVER;
   private long remoteInFlight;
   private long reportedInFlight;
   private long reportedAtNanos;
@@ -54,7 +55,6 @@ public final class ReplicaLoad {
     localInFlight++;
     long now = clock.nanoTime();
     lastSentNanos = now;
-    sent = true;
     return now;
   }
 
@@ -125,7 +125,8 @@ public final class ReplicaLoad {
   }
 
   public ReplicaStats stats() {
-    long lastSentAt = sent ? clock.currentTimeMillis() - (clock.nanoTime() - lastSentNanos) / 1_000_000 : 0;
+    long sentNanos = lastSentNanos;
+    long lastSentAt = sentNanos == NEVER ? 0 : clock.currentTimeMillis() - (clock.nanoTime() - sentNanos) / 1_000_000;
     return new ReplicaStats(replica.address(), localInFlight, succeeded, failed, lastSentAt);
   }
 

@@ -196,6 +196,8 @@ class LauncherProcessIT {
         + " ms and called again after " + calledAgainMs + " ms");
     assertEquals(0, summary.getInteger("failed"), summary.encode());
     assertEquals(0, exitCode, client.output());
+    assertTrue(replicas.get(0).output().contains("This node rejoined the cluster after a split"),
+        "the resumed node re-announced its replicas: " + replicas.get(0).output());
   }
 
   @Test
