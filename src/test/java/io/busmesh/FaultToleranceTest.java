@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,45 @@ class FaultToleranceTest {
         + calls.stream().filter(Future::failed).map(c -> c.cause().getMessage()).toList());
     long sentToSlow = mesh.stats("calculator").get(slow).completed() + mesh.stats("calculator").get(slow).inFlight() - slowAttempts;
     assertEquals(1, sentToSlow, "attempts sent to the half-open replica: the probe only");
+  }
+
+  @Test
+  void whenEveryBreakerIsOpenCallsAreBalancedOverAllReplicasInsteadOfFailingFast() throws Exception {
+    List<TunableCalculator> impls = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Vertx node = cluster.addNode();
+      TunableCalculator impl = new TunableCalculator(node, 500);
+      impls.add(impl);
+      publish(node, impl);
+    }
+    Vertx caller = cluster.addNode();
+    // Breakers that stay open for a minute: nothing but panic mode can bring calls back meanwhile.
+    Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
+        .setBreaker(new JsonObject().put("maxFailures", 1).put("resetTimeout", 60_000)));
+    List<String> states = new CopyOnWriteArrayList<>();
+    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
+        .completion().await(10, TimeUnit.SECONDS);
+    Calculator calculator = proxy(caller);
+    // Every replica stalls (as they all seem to when the caller's own machine does): both breakers open.
+    Await.until("both breakers open", WAIT, () -> {
+      calculator.add(0, 1).otherwise((Integer) null).await(); // bounded by the attempt timeouts
+      return states.stream().filter("OPEN"::equals).count() == 2;
+    });
+    Map<String, Long> before = completedPerReplica(mesh);
+
+    impls.forEach(impl -> impl.setDelayMs(0));
+    for (int i = 0; i < 20; i++) {
+      assertEquals(i + 1, calculator.add(i, 1).await(10, TimeUnit.SECONDS), "call " + i + " with every breaker open");
+    }
+    Map<String, Long> after = completedPerReplica(mesh);
+    assertTrue(after.keySet().stream().allMatch(a -> after.get(a) - before.get(a) >= 5), before + " -> " + after);
+    assertEquals(2, states.size(), "no breaker changed state meanwhile: " + states);
+  }
+
+  private static Map<String, Long> completedPerReplica(Mesh mesh) {
+    Map<String, Long> completed = new HashMap<>();
+    mesh.stats("calculator").forEach((address, stats) -> completed.put(address, stats.completed()));
+    return completed;
   }
 
   @Test

@@ -33,6 +33,7 @@ import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +75,8 @@ public final class BalancerVerticle extends VerticleBase {
   private Map<String, List<ReplicaClient>> candidates = Map.of();
   /** Per service, those whose breaker is not open; rebuilt when the view or a breaker's state changes. */
   private Map<String, List<ReplicaClient>> available = Map.of();
+  /** Services none of whose replicas has a closed breaker, balanced over all of them meanwhile. */
+  private final Set<String> panicking = new HashSet<>();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private LoadSharing loadSharing;
@@ -296,17 +299,37 @@ public final class BalancerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Rebuilds the replicas that may take calls: not ejected, breaker closed or half-open (whose
+   * refusals move on to another replica for free). When no replica has a closed breaker the service
+   * panics, as Envoy's balancer does: breakers that all opened together more likely saw this node or
+   * the network stall than every replica fail, so calls go to all replicas, refusing breakers
+   * bypassed, under the retry budget, until a breaker closes again.
+   */
   private void refreshAvailable() {
     Map<String, List<ReplicaClient>> next = new HashMap<>();
     candidates.forEach((service, clients) -> {
       ServiceRoute route = routes.get(service);
       Set<String> ejected = route == null ? Set.of() : route.ejected();
-      List<ReplicaClient> open = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN
+      List<ReplicaClient> usable = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN
           && !ejected.contains(c.replica().address())).toList();
+      boolean panic = !clients.isEmpty() && usable.stream().noneMatch(c -> c.breakerState() == CircuitBreakerState.CLOSED);
+      setPanic(service, panic);
       List<ReplicaClient> current = available.get(service);
-      next.put(service, open.size() == clients.size() ? clients : open.equals(current) ? current : open);
+      next.put(service, usable.size() == clients.size() || panic ? clients
+          : usable.equals(current) ? current : usable);
     });
+    panicking.retainAll(candidates.keySet());
     available = next;
+  }
+
+  private void setPanic(String service, boolean panic) {
+    if (panic && panicking.add(service)) {
+      log.warn("No replica of service '" + service + "' has a closed circuit breaker; balancing over all of them,"
+          + " refusing breakers bypassed, until one closes again (panic mode)");
+    } else if (!panic && panicking.remove(service)) {
+      log.info("Service '" + service + "' has a replica with a closed breaker again; panic mode over");
+    }
   }
 
   private void onBreakerChange(Replica replica, CircuitBreakerState state) {
@@ -332,7 +355,7 @@ public final class BalancerVerticle extends VerticleBase {
     ServiceRoute route = routes.get(service);
     if (route == null) {
       route = new ServiceRoute(vertx, service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
-          () -> available.getOrDefault(service, List.of()), clock);
+          () -> available.getOrDefault(service, List.of()), () -> panicking.contains(service), clock);
       routes.put(service, route);
       // Local only: each node answers for its own callers, so routing never leaves the node to pick.
       vertx.eventBus().localConsumer(service, route);

@@ -7,6 +7,7 @@ import io.busmesh.load.ReplicaLoad;
 import io.busmesh.load.ReplicaLoad.Outcome;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -46,10 +47,26 @@ final class ReplicaClient implements Candidate {
 
   /**
    * Sends {@code call}'s body and headers (method name, auth token…) unchanged to the replica,
-   * through its breaker: an open breaker fails at once with {@code OpenCircuitException}.
+   * through its breaker: a breaker that refuses (open, or half-open with its probe out) fails at
+   * once with {@code OpenCircuitException}, unless {@code panic} (no replica of the service has a
+   * closed breaker) says to send anyway.
    */
-  Future<Message<Object>> forward(Message<Object> call, long timeoutMs, long deadlineEpochMs) {
-    return breaker.execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt));
+  Future<Message<Object>> forward(Message<Object> call, long timeoutMs, long deadlineEpochMs, boolean panic) {
+    if (!panic) {
+      return breaker.execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt));
+    }
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      return sendOutsideBreaker(call, timeoutMs, deadlineEpochMs);
+    }
+    return breaker.<Message<Object>>execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt))
+        .recover(err -> err instanceof OpenCircuitException ? sendOutsideBreaker(call, timeoutMs, deadlineEpochMs)
+            : Future.failedFuture(err));
+  }
+
+  private Future<Message<Object>> sendOutsideBreaker(Message<Object> call, long timeoutMs, long deadlineEpochMs) {
+    Promise<Message<Object>> attempt = Promise.promise();
+    send(call, timeoutMs, deadlineEpochMs, attempt);
+    return attempt.future();
   }
 
   private void send(Message<Object> call, long timeoutMs, long deadlineEpochMs, Promise<Message<Object>> attempt) {

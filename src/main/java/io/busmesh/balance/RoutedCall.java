@@ -79,7 +79,7 @@ final class RoutedCall {
     ReplicaClient replica = (ReplicaClient) route.strategy().pick(candidates, call);
     tried.add(replica);
     outstanding++;
-    replica.forward(call, timeoutMs, deadlineEpochMs).onComplete(answer -> answered(replica, answer));
+    replica.forward(call, timeoutMs, deadlineEpochMs, route.panicking()).onComplete(answer -> answered(replica, answer));
     return true;
   }
 

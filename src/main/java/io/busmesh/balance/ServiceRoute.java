@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final ServiceOptions options;
   private final Supplier<List<ReplicaClient>> registered;
   private final Supplier<List<ReplicaClient>> available;
+  private final BooleanSupplier panicking;
   private final Clock clock;
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
@@ -48,14 +50,16 @@ final class ServiceRoute implements Handler<Message<Object>> {
   /**
    * @param registered the service's replicas in this node's view
    * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
+   * @param panicking  true while no replica has a closed breaker, {@code available} holds them all and refusing breakers are bypassed
    */
   ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
-               Supplier<List<ReplicaClient>> available, Clock clock) {
+               Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock) {
     this.vertx = vertx;
     this.service = service;
     this.options = options;
     this.registered = registered;
     this.available = available;
+    this.panicking = panicking;
     this.clock = clock;
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
@@ -141,14 +145,14 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return available.get();
   }
 
-  /** Why a call found no replica to try at all. */
+  /** True while no replica has a closed breaker and calls bypass refusing ones (see {@link BalancerVerticle}). */
+  boolean panicking() {
+    return panicking.getAsBoolean();
+  }
+
+  /** Why a call found no replica to try at all: there is none (an open breaker never hides the last ones). */
   ReplyException noReplicaError() {
-    int count = registered.get().size();
-    if (count == 0) {
-      return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "No replica is registered for service '" + service
-          + "': publish one with Mesh.publish(\"" + service + "\", ...) on a node of this cluster, or check the service name");
-    }
-    return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "Every replica of service '" + service + "' (" + count
-        + ") has its circuit breaker open after repeated failures; calls resume when a half-open probe succeeds");
+    return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "No replica is registered for service '" + service
+        + "': publish one with Mesh.publish(\"" + service + "\", ...) on a node of this cluster, or check the service name");
   }
 }
