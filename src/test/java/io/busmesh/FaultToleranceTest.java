@@ -53,9 +53,7 @@ class FaultToleranceTest {
     Vertx caller = cluster.addNode();
     Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
         .setBreaker(new JsonObject().put("maxFailures", 3).put("resetTimeout", 1_000)));
-    List<String> states = new CopyOnWriteArrayList<>();
-    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
-        .completion().await(10, TimeUnit.SECONDS);
+    List<String> states = breakerStates(caller);
     Calculator calculator = proxy(caller);
 
     for (int i = 0; i < 12; i++) {
@@ -92,9 +90,7 @@ class FaultToleranceTest {
     // No retry at all: a call whose one attempt fails, fails.
     Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
         .setRetryBudget(0, 0).setBreaker(new JsonObject().put("maxFailures", 1).put("resetTimeout", 500)));
-    List<String> states = new CopyOnWriteArrayList<>();
-    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
-        .completion().await(10, TimeUnit.SECONDS);
+    List<String> states = breakerStates(caller);
     Calculator calculator = proxy(caller);
     for (int i = 0; i < 2; i++) { // one of them times out on the slow replica and opens its breaker
       calculator.add(i, 1).otherwise((Integer) null).await(10, TimeUnit.SECONDS);
@@ -130,9 +126,7 @@ class FaultToleranceTest {
     // Breakers that stay open for a minute: nothing but panic mode can bring calls back meanwhile.
     Mesh mesh = join(caller, new ServiceOptions().setStrategy("round-robin").setAttemptTimeoutMs(100)
         .setBreaker(new JsonObject().put("maxFailures", 1).put("resetTimeout", 60_000)));
-    List<String> states = new CopyOnWriteArrayList<>();
-    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
-        .completion().await(10, TimeUnit.SECONDS);
+    List<String> states = breakerStates(caller);
     Calculator calculator = proxy(caller);
     // Every replica stalls (as they all seem to when the caller's own machine does): both breakers open.
     Await.until("both breakers open", WAIT, () -> {
@@ -148,6 +142,14 @@ class FaultToleranceTest {
     Map<String, Long> after = completedPerReplica(mesh);
     assertTrue(after.keySet().stream().allMatch(a -> after.get(a) - before.get(a) >= 5), before + " -> " + after);
     assertEquals(2, states.size(), "no breaker changed state meanwhile: " + states);
+  }
+
+  /** The breaker states {@code caller} publishes from now on, in order. */
+  private static List<String> breakerStates(Vertx caller) throws Exception {
+    List<String> states = new CopyOnWriteArrayList<>();
+    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
+        .completion().await(10, TimeUnit.SECONDS);
+    return states;
   }
 
   private static Map<String, Long> completedPerReplica(Mesh mesh) {
