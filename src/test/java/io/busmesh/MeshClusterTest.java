@@ -393,7 +393,6 @@ class MeshClusterTest {
     assertEquals(List.of(missed), mesh.replicas("calculator"));
   }
 
-
   private static void runCalls(Calculator calculator, int n) throws Exception {
     List<Future<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < n; i++) {

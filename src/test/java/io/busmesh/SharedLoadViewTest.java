@@ -89,7 +89,6 @@ class SharedLoadViewTest {
     Future.all(held).await(30, TimeUnit.SECONDS);
   }
 
-
   @Test
   void replicaLoadHeadersNeverReachTheCaller() throws Exception {
     Vertx server = cluster.addNode();

@@ -19,12 +19,12 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * This node's path to one replica: every attempt runs inside the replica's Vert.x circuit breaker,
- * is accounted for in the replica's {@link ReplicaLoad}, and can be failed at once when the
- * replica's node leaves (instead of waiting out the send timeout). Used only from the balancer's event loop.
+ * This node's path to one replica: every attempt runs inside the replica's Vert.x circuit breaker
+ * (which only the service's panic mode may override), is accounted for in the replica's
+ * {@link ReplicaLoad}, and can be failed at once when the replica's node leaves (instead of waiting
+ * out the send timeout). Used only from the balancer's event loop.
  */
 final class ReplicaClient implements Candidate {
-
 
   private final EventBus eventBus;
   private final ReplicaLoad load;

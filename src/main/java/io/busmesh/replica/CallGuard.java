@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CallGuard implements ServiceInterceptor {
 
-
   /** Failure code of a message that is not a service-proxy call. */
   static final int MALFORMED_CALL = 400;
 
