@@ -28,7 +28,7 @@ JVM=(-Xms512m -Xmx512m -Djava.net.preferIPv4Stack=true
 if [[ ! -f $JAR ]]; then
   echo "busmesh-bench: building $JAR" >&2
   mvn -B -q -DskipTests package
-elif [[ -n $(find src/main -newer "$JAR" -print -quit) ]]; then
+elif [[ -n $(find src/main src/examples src/bench -newer "$JAR" -print -quit) ]]; then
   echo "busmesh-bench: warning: $JAR is older than the sources; rebuild it with 'mvn -B -q -DskipTests package'" >&2
 fi
 # The JVMs run from a private copy: a rebuild of target/ during the run must not pull classes from under them.

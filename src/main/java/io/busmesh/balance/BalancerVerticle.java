@@ -11,11 +11,14 @@ import io.busmesh.load.LoadExchange;
 import io.busmesh.load.LoadSettings;
 import io.busmesh.load.ReplicaLoad;
 import io.busmesh.load.SlowStart;
+import io.busmesh.metrics.CallWindow;
 import io.busmesh.metrics.ServiceMetrics;
 import io.busmesh.registry.NodeWatcher;
 import io.busmesh.registry.ReplicaRegistry;
 import io.busmesh.registry.ReplicaView;
 import io.busmesh.registry.ViewChange;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -67,6 +70,8 @@ public final class BalancerVerticle extends VerticleBase {
   private final MeshOptions options;
   private final ReplicaRegistry registry;
   private final Clock clock;
+  /** Timers of the windowed seed metrics. */
+  private final MeterRegistry meters;
   private final Map<String, ServiceRoute> routes = new HashMap<>();
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
@@ -86,6 +91,7 @@ public final class BalancerVerticle extends VerticleBase {
     this.options = options;
     this.registry = registry;
     this.clock = clock;
+    this.meters = CallWindow.registry(clock);
   }
 
   @Override
@@ -167,8 +173,8 @@ public final class BalancerVerticle extends VerticleBase {
     ServiceRoute route = routes.get(service);
     long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
     long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
-    return MetricsReport.of(service, route == null ? options.forService(service).getStrategy() : route.strategyName(),
-        candidates.getOrDefault(service, List.of()), ageMs, route == null ? null : route.budget());
+    return route == null ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs)
+        : MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
   }
 
   private void publishMetrics() {
@@ -266,6 +272,7 @@ public final class BalancerVerticle extends VerticleBase {
   private void setView(ReplicaView next) {
     ReplicaView previous = view;
     view = next;
+    next.services().forEach(this::ensureRoute);
     Map<String, List<ReplicaClient>> nextCandidates = new HashMap<>();
     for (String service : next.services()) {
       List<Replica> replicas = next.replicas(service);
@@ -276,7 +283,6 @@ public final class BalancerVerticle extends VerticleBase {
     }
     candidates = nextCandidates;
     refreshAvailable();
-    next.services().forEach(this::ensureRoute);
     for (String service : previous.services()) {
       for (Replica r : previous.replicas(service)) {
         if (!next.contains(r.address())) {
@@ -346,7 +352,10 @@ public final class BalancerVerticle extends VerticleBase {
       String oldest = departed.iterator().next();
       departed.remove(oldest);
       if (!view.contains(oldest)) {
-        clients.remove(oldest);
+        ReplicaClient forgotten = clients.remove(oldest);
+        if (forgotten != null) {
+          forgotten.load().close();
+        }
       }
     }
   }
@@ -355,7 +364,8 @@ public final class BalancerVerticle extends VerticleBase {
     ServiceRoute route = routes.get(service);
     if (route == null) {
       route = new ServiceRoute(vertx, service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
-          () -> available.getOrDefault(service, List.of()), () -> panicking.contains(service), clock);
+          () -> available.getOrDefault(service, List.of()), () -> panicking.contains(service), clock, meters,
+          options.getMetricsWindowMs());
       routes.put(service, route);
       // Local only: each node answers for its own callers, so routing never leaves the node to pick.
       vertx.eventBus().localConsumer(service, route);
@@ -370,9 +380,12 @@ public final class BalancerVerticle extends VerticleBase {
       LoadSettings settings = new LoadSettings(
           TimeUnit.MILLISECONDS.toNanos(service.getEwmaDecayMs()),
           options.isShareInFlight() ? TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()) : -1,
-          new SlowStart(service.getSlowStartMs()),
-          options.getMetricsWindowMs());
-      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings), breakerFor(replica, service));
+          new SlowStart(service.getSlowStartMs()));
+      CallWindow window = new CallWindow(meters, clock, options.getMetricsWindowMs(),
+          Timer.builder("busmesh.attempt.latency").tag("service", replica.service()).tag("replica", replica.address()),
+          ensureRoute(replica.service()).window(), 0.5, 0.99);
+      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings, window),
+          breakerFor(replica, service));
       clients.put(replica.address(), client);
     }
     return client;

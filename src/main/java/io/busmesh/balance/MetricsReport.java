@@ -14,20 +14,24 @@ final class MetricsReport {
   private MetricsReport() {
   }
 
-  static ServiceMetrics of(String service, String strategy, List<ReplicaClient> replicas, long loadViewAgeMs,
-                           RetryBudget budget) {
-    CallWindow.WindowFigures total = new CallWindow.WindowFigures();
+  static ServiceMetrics of(ServiceRoute route, List<ReplicaClient> replicas, long loadViewAgeMs) {
     List<ReplicaMetrics> perReplica = new ArrayList<>(replicas.size());
     double inFlightSum = 0;
     for (ReplicaClient client : replicas) {
-      ReplicaMetrics metrics = client.load().metrics(total, client.breakerState().name());
+      ReplicaMetrics metrics = client.load().metrics(client.breakerState().name());
       perReplica.add(metrics);
       inFlightSum += metrics.inFlight();
     }
     double load = replicas.isEmpty() ? 0 : inFlightSum / replicas.size();
-    return new ServiceMetrics(service, strategy, load, total.calls(), total.latencyMicros().getMean(),
-        total.latencyMicros().getValueAtPercentile(50), total.latencyMicros().getValueAtPercentile(99),
-        total.errorRate(), total.faultRate(), loadViewAgeMs, budget == null ? 0 : budget.clusterCalls(),
-        budget == null ? 0 : budget.clusterRetries(), perReplica);
+    CallWindow.Figures total = route.window().figures();
+    RetryBudget budget = route.budget();
+    return new ServiceMetrics(route.service(), route.strategyName(), load, total.calls(), total.meanMicros(),
+        total.percentileMicros(0.5), total.percentileMicros(0.99), total.errorRate(), total.faultRate(),
+        loadViewAgeMs, budget.clusterCalls(), budget.clusterRetries(), perReplica);
+  }
+
+  /** A service this node has never routed a call for. */
+  static ServiceMetrics unrouted(String service, String strategy, long loadViewAgeMs) {
+    return new ServiceMetrics(service, strategy, 0, 0, 0, 0, 0, 0, 0, loadViewAgeMs, 0, 0, List.of());
   }
 }

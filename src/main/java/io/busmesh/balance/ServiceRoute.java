@@ -6,6 +6,9 @@ import io.busmesh.fault.HedgeTrigger;
 import io.busmesh.fault.OutlierDetector;
 import io.busmesh.fault.RetryBudget;
 import io.busmesh.load.Clock;
+import io.busmesh.metrics.CallWindow;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -40,6 +43,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
   private final HedgeTrigger hedgeTrigger;
+  private final CallWindow window;
   private final LongAdder hedgesSent = new LongAdder();
   private final Vertx vertx;
   private final OutlierDetector outliers; // null when ejection is off
@@ -53,7 +57,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
    * @param panicking  true while no replica has a closed breaker, {@code available} holds them all and refusing breakers are bypassed
    */
   ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
-               Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock) {
+               Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock, MeterRegistry meters,
+               long metricsWindowMs) {
     this.vertx = vertx;
     this.service = service;
     this.options = options;
@@ -64,7 +69,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
-    this.hedgeTrigger = new HedgeTrigger(clock, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    this.hedgeTrigger = new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    this.window = new CallWindow(meters, clock, metricsWindowMs,
+        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
     useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
   }
@@ -110,6 +117,11 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   HedgeTrigger hedgeTrigger() {
     return hedgeTrigger;
+  }
+
+  /** Attempts on every replica of the service over the recent metrics window. */
+  CallWindow window() {
+    return window;
   }
 
   /** Backup requests sent so far on this node. */

@@ -2,6 +2,8 @@ package io.busmesh.fault;
 
 import io.busmesh.load.Clock;
 import io.busmesh.metrics.CallWindow;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * When to send a backup request ("The Tail at Scale", Dean and Barroso, CACM 2013): once the first
@@ -20,14 +22,18 @@ public final class HedgeTrigger {
   private long delayNanos = -1;
   private long computedAtNanos;
 
-  /** @param percentile e.g. 95: a backup for the slowest 5% of calls */
-  public HedgeTrigger(Clock clock, double percentile, long windowMillis) {
+  /**
+   * @param service    names the trigger's latency timer in {@code registry}
+   * @param percentile e.g. 95: a backup for the slowest 5% of calls
+   */
+  public HedgeTrigger(Clock clock, MeterRegistry registry, String service, double percentile, long windowMillis) {
     if (!(percentile > 0 && percentile < 100)) {
       throw new IllegalArgumentException("hedging percentile must be between 0 and 100, got " + percentile);
     }
     this.clock = clock;
-    this.percentile = percentile;
-    this.window = new CallWindow(clock, windowMillis);
+    this.percentile = percentile / 100;
+    this.window = new CallWindow(registry, clock, windowMillis,
+        Timer.builder("busmesh.hedge.latency").tag("service", service), null, this.percentile);
     this.computedAtNanos = clock.nanoTime() - REFRESH_NANOS; // due at the first question
   }
 
@@ -41,9 +47,8 @@ public final class HedgeTrigger {
     long now = clock.nanoTime();
     // Without enough data yet, ask again at once rather than answer "no" for a whole refresh period.
     if (delayNanos < 0 || now - computedAtNanos >= REFRESH_NANOS) {
-      CallWindow.WindowFigures figures = new CallWindow.WindowFigures();
-      window.addTo(figures);
-      delayNanos = figures.calls() < MIN_CALLS ? -1 : figures.latencyMicros().getValueAtPercentile(percentile) * 1_000;
+      CallWindow.Figures figures = window.figures();
+      delayNanos = figures.calls() < MIN_CALLS ? -1 : Math.round(figures.percentileMicros(percentile) * 1_000);
       computedAtNanos = now;
     }
     return delayNanos;

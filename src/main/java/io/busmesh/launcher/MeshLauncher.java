@@ -1,12 +1,10 @@
 package io.busmesh.launcher;
 
-import com.hazelcast.config.Config;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.launcher.application.ExitCodes;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
@@ -15,16 +13,14 @@ import java.util.Optional;
 import java.util.logging.LogManager;
 
 /**
- * Main class of {@code busmesh.jar}: the Vert.x launcher, plus two things it lacks. It refuses to
- * start on an unreadable {@code -conf} (the stock launcher would run with an empty config), and it
- * joins the Hazelcast cluster of {@code cluster.xml}, named by {@code -Dbusmesh.cluster.name} if set.
+ * The Vert.x launcher for busmesh nodes, plus two things the stock one lacks. It refuses to start on
+ * an unreadable {@code -conf} (the stock launcher would run with an empty config), and it joins the
+ * Hazelcast cluster of {@link ClusterConfig#load()}: your {@code cluster.xml}, else busmesh's loopback
+ * default, named by {@code -Dbusmesh.cluster.name} if set. Run your own verticles with it:
  *
- * <pre>java -jar target/busmesh.jar io.busmesh.examples.calculator.CalculatorVerticle -cluster -conf conf/calculator.json</pre>
+ * <pre>java -cp "target/classes:$(cat target/classpath.txt)" io.busmesh.launcher.MeshLauncher com.example.InventoryVerticle -cluster -conf conf/inventory.json</pre>
  */
 public final class MeshLauncher extends VertxApplication implements VertxApplicationHooks {
-
-  /** System property that overrides the cluster name of {@code cluster.xml}. */
-  public static final String CLUSTER_NAME_PROPERTY = "busmesh.cluster.name";
 
   private MeshLauncher(String[] args) {
     super(args);
@@ -45,7 +41,7 @@ public final class MeshLauncher extends VertxApplication implements VertxApplica
     if (System.getProperty("java.util.logging.config.file") != null) {
       return;
     }
-    try (InputStream config = MeshLauncher.class.getResourceAsStream("/busmesh-logging.properties")) {
+    try (InputStream config = MeshLauncher.class.getResourceAsStream("logging.properties")) {
       if (config != null) {
         LogManager.getLogManager().readConfiguration(config);
       }
@@ -56,11 +52,7 @@ public final class MeshLauncher extends VertxApplication implements VertxApplica
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    Config config = ConfigUtil.loadConfig();
-    String clusterName = System.getProperty(CLUSTER_NAME_PROPERTY);
-    if (clusterName != null && !clusterName.isBlank()) {
-      config.setClusterName(clusterName);
-    }
-    return VertxApplicationHooks.super.createVertxBuilder(options).withClusterManager(new HazelcastClusterManager(config));
+    return VertxApplicationHooks.super.createVertxBuilder(options)
+        .withClusterManager(new HazelcastClusterManager(ClusterConfig.load()));
   }
 }

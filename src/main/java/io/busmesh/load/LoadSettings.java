@@ -6,7 +6,6 @@ package io.busmesh.load;
  * @param ewmaDecayNanos      τ of the latency and error averages
  * @param reportTtlNanos      how long a replica's self-reported in-flight count is trusted; negative: never
  * @param slowStart           ramp of new replicas
- * @param metricsWindowMillis span of the windowed metrics (T, E, P)
  */
-public record LoadSettings(long ewmaDecayNanos, long reportTtlNanos, SlowStart slowStart, long metricsWindowMillis) {
+public record LoadSettings(long ewmaDecayNanos, long reportTtlNanos, SlowStart slowStart) {
 }

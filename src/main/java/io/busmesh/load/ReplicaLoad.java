@@ -35,7 +35,8 @@ public final class ReplicaLoad {
   private long reportedAtNanos;
   private boolean reported;
 
-  public ReplicaLoad(Replica replica, Clock clock, LoadSettings settings) {
+  /** @param window this replica's window of recent attempts, tracking the 0.5 and 0.99 latency percentiles */
+  public ReplicaLoad(Replica replica, Clock clock, LoadSettings settings, CallWindow window) {
     this.replica = replica;
     this.clock = clock;
     this.settings = settings;
@@ -43,7 +44,7 @@ public final class ReplicaLoad {
     this.latencySmooth = LatencyEwma.smooth(settings.ewmaDecayNanos());
     this.serviceTime = LatencyEwma.smooth(settings.ewmaDecayNanos());
     this.errors = new DecayingRate(settings.ewmaDecayNanos());
-    this.window = new CallWindow(clock, settings.metricsWindowMillis());
+    this.window = window;
   }
 
   public Replica replica() {
@@ -130,14 +131,16 @@ public final class ReplicaLoad {
     return new ReplicaStats(replica.address(), localInFlight, succeeded, failed, lastSentAt);
   }
 
-  /** Adds this replica's window to {@code figures} and returns its own metrics. */
-  public ReplicaMetrics metrics(CallWindow.WindowFigures figures, String breakerState) {
-    CallWindow.WindowFigures own = new CallWindow.WindowFigures();
-    window.addTo(own);
-    window.addTo(figures);
+  /** This replica's metrics over the recent window. */
+  public ReplicaMetrics metrics(String breakerState) {
+    CallWindow.Figures own = window.figures();
     return new ReplicaMetrics(replica.address(), clusterInFlight(), localInFlight, latencyEwmaNanos() / 1_000,
-        serviceTime.valueAt(clock.nanoTime()) / 1_000, own.calls(), own.latencyMicros().getMean(),
-        own.latencyMicros().getValueAtPercentile(50), own.latencyMicros().getValueAtPercentile(99),
-        own.errorRate(), own.faultRate(), warmth(), breakerState);
+        serviceTime.valueAt(clock.nanoTime()) / 1_000, own.calls(), own.meanMicros(), own.percentileMicros(0.5),
+        own.percentileMicros(0.99), own.errorRate(), own.faultRate(), warmth(), breakerState);
+  }
+
+  /** Releases the window's meter once the replica is forgotten. */
+  public void close() {
+    window.close();
   }
 }

@@ -1,53 +1,105 @@
 package io.busmesh.metrics;
 
 import io.busmesh.load.Clock;
-import org.HdrHistogram.Histogram;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Outcomes and latencies of recent calls: two half-windows that rotate, so figures cover between
- * one half and one whole window of the latest calls. Written only on the balancer's event loop.
+ * Outcomes and latencies of recent attempts. Counts live in two half-windows that rotate, so figures
+ * cover between one half and one whole window; latency percentiles come from a Micrometer timer
+ * whose time-window histogram rotates over the same span. A window may feed a parent (a replica's
+ * feeds its service's). Written only on the balancer's event loop.
  */
-public final class CallWindow {
+public final class CallWindow implements AutoCloseable {
 
-  /** Longer calls are recorded as this (60 s); keeps each histogram a few kilobytes. */
-  private static final long MAX_TRACKED_MICROS = 60_000_000L;
-
+  private final MeterRegistry registry;
+  private final Timer latency;
+  private final double[] percentiles;
+  private final CallWindow parent;
   private final Clock clock;
   private final long halfNanos;
   private Half current = new Half();
   private Half previous = new Half();
   private long rotatedAtNanos;
 
-  public CallWindow(Clock clock, long windowMillis) {
+  /**
+   * @param timer       name and tags of the window's timer, unique in {@code registry}; the window sets its distribution
+   * @param parent      a window that also records everything this one records, or null
+   * @param percentiles the latency percentiles {@link #figures()} reports, in (0, 1)
+   */
+  public CallWindow(MeterRegistry registry, Clock clock, long windowMillis, Timer.Builder timer, CallWindow parent,
+                    double... percentiles) {
+    this.registry = registry;
     this.clock = clock;
+    this.parent = parent;
     this.halfNanos = Math.max(1, windowMillis) * 500_000L;
     this.rotatedAtNanos = clock.nanoTime();
+    this.percentiles = percentiles.clone();
+    this.latency = timer
+        .publishPercentiles(percentiles)
+        .percentilePrecision(2)
+        .distributionStatisticExpiry(Duration.ofMillis(Math.max(2, windowMillis)))
+        .distributionStatisticBufferLength(2)
+        .register(registry);
   }
 
-  /** @param fault the call failed in a way the mesh must handle (timeout, no handler, lost node), not with an application error */
+  /** A registry whose timers follow {@code clock}, so that tests can drive the windows by hand. */
+  public static MeterRegistry registry(Clock clock) {
+    return new SimpleMeterRegistry(SimpleConfig.DEFAULT, new io.micrometer.core.instrument.Clock() {
+      @Override
+      public long wallTime() {
+        return clock.currentTimeMillis();
+      }
+
+      @Override
+      public long monotonicTime() {
+        return clock.nanoTime();
+      }
+    });
+  }
+
+  /** @param fault the attempt failed in a way the mesh must handle (timeout, no handler, lost node), not with an application error */
   public void record(long latencyNanos, boolean failed, boolean fault) {
     rotateIfDue();
     current.calls++;
+    current.latencyNanos += latencyNanos;
     if (failed) {
       current.failures++;
     }
     if (fault) {
       current.faults++;
     }
-    current.latency().recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(1, latencyNanos / 1_000)));
+    latency.record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
+    if (parent != null) {
+      parent.record(latencyNanos, failed, fault);
+    }
   }
 
-  /** Adds this window's figures to {@code into}. */
-  public void addTo(WindowFigures into) {
+  /** The window's figures now. */
+  public Figures figures() {
     rotateIfDue();
-    for (Half half : new Half[] {previous, current}) {
-      into.calls += half.calls;
-      into.failures += half.failures;
-      into.faults += half.faults;
-      if (half.latencyMicros != null) {
-        into.latencyMicros.add(half.latencyMicros);
-      }
+    long calls = previous.calls + current.calls;
+    long failures = previous.failures + current.failures;
+    long faults = previous.faults + current.faults;
+    double meanMicros = calls == 0 ? 0 : (previous.latencyNanos + current.latencyNanos) / 1_000.0 / calls;
+    ValueAtPercentile[] values = latency.takeSnapshot().percentileValues();
+    double[] percentileMicros = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      percentileMicros[i] = calls == 0 ? 0 : values[i].value(TimeUnit.MICROSECONDS);
     }
+    return new Figures(calls, failures, faults, meanMicros, percentiles, percentileMicros);
+  }
+
+  /** Removes the window's timer from its registry. */
+  @Override
+  public void close() {
+    registry.remove(latency);
   }
 
   private void rotateIfDue() {
@@ -67,30 +119,17 @@ public final class CallWindow {
     long calls;
     long failures;
     long faults;
-    Histogram latencyMicros; // created on the first call: idle replicas cost no histogram
-
-    Histogram latency() {
-      if (latencyMicros == null) {
-        latencyMicros = newHistogram();
-      }
-      return latencyMicros;
-    }
+    long latencyNanos;
   }
 
-  private static Histogram newHistogram() {
-    return new Histogram(1, MAX_TRACKED_MICROS, 2);
-  }
-
-  /** Figures summed over windows (one replica's, or all of a service's). */
-  public static final class WindowFigures {
-    long calls;
-    long failures;
-    long faults;
-    final Histogram latencyMicros = newHistogram();
-
-    public long calls() {
-      return calls;
-    }
+  /**
+   * A window's figures.
+   *
+   * @param percentiles      the latency percentiles asked for at construction
+   * @param percentileMicros their values, in the same order, µs
+   */
+  public record Figures(long calls, long failures, long faults, double meanMicros, double[] percentiles,
+                        double[] percentileMicros) {
 
     public double errorRate() {
       return calls == 0 ? 0 : (double) failures / calls;
@@ -100,8 +139,14 @@ public final class CallWindow {
       return calls == 0 ? 0 : (double) faults / calls;
     }
 
-    public Histogram latencyMicros() {
-      return latencyMicros;
+    /** The latency at {@code percentile} (one asked for at construction, e.g. 0.99), µs. */
+    public double percentileMicros(double percentile) {
+      for (int i = 0; i < percentiles.length; i++) {
+        if (percentiles[i] == percentile) {
+          return percentileMicros[i];
+        }
+      }
+      throw new IllegalArgumentException("percentile " + percentile + " is not tracked by this window");
     }
   }
 }

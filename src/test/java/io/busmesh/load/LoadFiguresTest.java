@@ -5,6 +5,8 @@ import io.busmesh.load.ReplicaLoad.Outcome;
 import io.busmesh.metrics.CallWindow;
 import io.busmesh.metrics.ReplicaMetrics;
 import io.busmesh.test.FakeClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,6 +19,7 @@ class LoadFiguresTest {
 
   private static final long MS = 1_000_000L;
   private final FakeClock clock = new FakeClock();
+  private final MeterRegistry meters = CallWindow.registry(clock);
 
   @Test
   void peakEwmaJumpsToASlowerSampleAndDecaysBack() {
@@ -78,7 +81,7 @@ class LoadFiguresTest {
   @Test
   void clusterInFlightMergesLocalSharedAndFreshSelfReports() {
     Replica replica = new Replica("s", "r1", "n1", 1, "", clock.currentTimeMillis(), null);
-    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0), 10_000));
+    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
 
     long first = load.callStarted();
     load.callStarted();
@@ -96,7 +99,7 @@ class LoadFiguresTest {
   @Test
   void failuresCountInTheErrorRateAndFaultsInTheFaultRate() {
     Replica replica = new Replica("s", "r1", "n1", 1, "", clock.currentTimeMillis(), null);
-    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0), 10_000));
+    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
     Outcome[] outcomes = {Outcome.SUCCESS, Outcome.SUCCESS, Outcome.APPLICATION_ERROR, Outcome.FAULT};
     for (Outcome outcome : outcomes) {
       long started = load.callStarted();
@@ -104,7 +107,7 @@ class LoadFiguresTest {
       load.callEnded(started, outcome, -1, -1);
     }
 
-    ReplicaMetrics metrics = load.metrics(new CallWindow.WindowFigures(), "CLOSED");
+    ReplicaMetrics metrics = load.metrics("CLOSED");
 
     assertEquals(4, metrics.calls());
     assertEquals(0.5, metrics.errorRate());
@@ -117,19 +120,35 @@ class LoadFiguresTest {
 
   @Test
   void theMetricsWindowForgetsCallsOlderThanItsSpan() {
-    CallWindow window = new CallWindow(clock, 10_000);
+    CallWindow window = window("w");
     window.record(1_000 * MS, true, true);
     clock.advance(Duration.ofSeconds(6));
     window.record(MS, false, false);
 
-    CallWindow.WindowFigures recent = new CallWindow.WindowFigures();
-    window.addTo(recent);
+    CallWindow.Figures recent = window.figures();
     assertEquals(2, recent.calls(), "both halves still count");
+    assertEquals(1_000_000, recent.percentileMicros(0.99), 20_000);
 
     clock.advance(Duration.ofSeconds(6));
-    CallWindow.WindowFigures later = new CallWindow.WindowFigures();
-    window.addTo(later);
+    CallWindow.Figures later = window.figures();
     assertEquals(1, later.calls(), "the older half rotated out");
     assertEquals(0.0, later.errorRate());
+    assertEquals(1_000, later.percentileMicros(0.99), 20, "the slow call left the percentiles too");
+  }
+
+  @Test
+  void aReplicasWindowAlsoFeedsItsServicesWindow() {
+    CallWindow service = window("*");
+    CallWindow replica = new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", "r1"), service, 0.5, 0.99);
+    replica.record(2 * MS, false, false);
+    window("r2").record(3 * MS, false, false);
+
+    assertEquals(1, replica.figures().calls());
+    assertEquals(1, service.figures().calls());
+    assertEquals(2_000, service.figures().meanMicros(), 1e-9);
+  }
+
+  private CallWindow window(String replica) {
+    return new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", replica), null, 0.5, 0.99);
   }
 }

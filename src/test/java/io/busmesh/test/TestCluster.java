@@ -1,12 +1,12 @@
 package io.busmesh.test;
 
 import com.hazelcast.config.Config;
+import io.busmesh.launcher.ClusterConfig;
 import io.busmesh.registry.ReplicaRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real clustered Vert.x nodes in this JVM: Hazelcast on 127.0.0.1 with the repository's
+ * Real clustered Vert.x nodes in this JVM: Hazelcast on 127.0.0.1 with busmesh's default
  * {@code cluster.xml}, under a cluster name of their own so parallel runs never merge.
  */
 public final class TestCluster implements AutoCloseable {
@@ -43,7 +43,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts a new node and waits until it has joined (nodes start one at a time, as Hazelcast prefers). */
   public Vertx addNode() throws Exception {
-    Config config = ConfigUtil.loadConfig();
+    Config config = ClusterConfig.load();
     config.setClusterName(name);
     // cluster.xml probes few ports (a merge check waits 5 s per unused one); a test JVM may still hold
     // the closing nodes of an earlier test on the low ports, so look further for this cluster's members.

@@ -9,7 +9,7 @@ import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceOptions;
 import io.busmesh.examples.calculator.Calculator;
-import io.busmesh.launcher.MeshLauncher;
+import io.busmesh.launcher.ClusterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
@@ -278,11 +277,7 @@ public class StrategyBenchmark extends VerticleBase {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
       chain = chain.compose(v -> {
-        Config config = ConfigUtil.loadConfig();
-        String name = System.getProperty(MeshLauncher.CLUSTER_NAME_PROPERTY);
-        if (name != null) {
-          config.setClusterName(name);
-        }
+        Config config = ClusterConfig.load();
         VertxOptions vertxOptions = new VertxOptions();
         vertxOptions.getEventBusOptions().setHost("127.0.0.1").setPort(0);
         return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(config)).buildClustered()
