@@ -1,9 +1,11 @@
 package io.busmesh;
 
+import io.busmesh.impl.MeshImpl;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.busmesh.metrics.ServiceMetrics;
+import io.busmesh.ServiceMetrics;
 
 import java.util.List;
 import java.util.Map;

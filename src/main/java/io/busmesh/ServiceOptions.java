@@ -1,8 +1,8 @@
 package io.busmesh;
 
-import io.busmesh.balance.Strategy;
-import io.busmesh.fault.OutlierDetector;
-import io.busmesh.load.Clock;
+import io.busmesh.strategy.Strategy;
+import io.busmesh.impl.fault.OutlierDetector;
+import io.busmesh.impl.load.Clock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

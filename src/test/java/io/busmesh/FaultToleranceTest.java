@@ -1,6 +1,5 @@
 package io.busmesh;
 
-import io.busmesh.balance.BalancerVerticle;
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
 import io.busmesh.test.Await;
@@ -147,7 +146,7 @@ class FaultToleranceTest {
   /** The breaker states {@code caller} publishes from now on, in order. */
   private static List<String> breakerStates(Vertx caller) throws Exception {
     List<String> states = new CopyOnWriteArrayList<>();
-    caller.eventBus().<JsonObject>consumer(BalancerVerticle.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
+    caller.eventBus().<JsonObject>consumer(MeshProtocol.BREAKER_ADDRESS, m -> states.add(m.body().getString("state")))
         .completion().await(10, TimeUnit.SECONDS);
     return states;
   }

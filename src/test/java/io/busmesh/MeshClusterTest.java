@@ -2,9 +2,8 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
-import io.busmesh.balance.BalancerVerticle;
-import io.busmesh.metrics.ServiceMetrics;
-import io.busmesh.registry.ReplicaRegistry;
+import io.busmesh.ServiceMetrics;
+import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
 import io.busmesh.test.MetricsProbe;
@@ -362,7 +361,7 @@ class MeshClusterTest {
     Mesh mesh = Mesh.join(caller, new MeshOptions().setMetricsPeriodMs(100)).await(30, TimeUnit.SECONDS);
     awaitReplicas(mesh, "calculator", 1);
     List<JsonObject> published = new java.util.concurrent.CopyOnWriteArrayList<>();
-    server.eventBus().<JsonObject>consumer(BalancerVerticle.METRICS_ADDRESS, m -> published.add(m.body()))
+    server.eventBus().<JsonObject>consumer(MeshProtocol.METRICS_ADDRESS, m -> published.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
     runCalls(calculatorProxy(caller, "calculator"), 10);
 

@@ -1,6 +1,5 @@
 package io.busmesh;
 
-import io.busmesh.balance.BalancerVerticle;
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
 import io.busmesh.test.Await;
@@ -113,13 +112,13 @@ class SharedLoadViewTest {
     Mesh mesh = Mesh.join(caller).await(30, TimeUnit.SECONDS);
     mesh.awaitReplicas("calculator", 1, 15_000).await(20, TimeUnit.SECONDS);
 
-    server.eventBus().publish(BalancerVerticle.STRATEGY_CONTROL_ADDRESS,
+    server.eventBus().publish(MeshProtocol.STRATEGY_CONTROL_ADDRESS,
         new JsonObject().put("service", "calculator").put("strategy", "random"));
 
     Await.until("the caller's balancer switched to random", Duration.ofSeconds(5),
         () -> "random".equals(MetricsProbe.metrics(mesh, "calculator").strategy()));
     Throwable refused = assertThrows(Throwable.class, () -> server.eventBus().request(
-        BalancerVerticle.STRATEGY_CONTROL_ADDRESS, new JsonObject().put("service", "calculator").put("strategy", "fastest"))
+        MeshProtocol.STRATEGY_CONTROL_ADDRESS, new JsonObject().put("service", "calculator").put("strategy", "fastest"))
         .await(5, TimeUnit.SECONDS));
     assertTrue(refused.getMessage().contains("Unknown balancing strategy 'fastest'"), refused.getMessage());
     assertEquals("random", MetricsProbe.metrics(mesh, "calculator").strategy(), "a refused change leaves the strategy as it was");

@@ -1,8 +1,8 @@
 package io.busmesh.process;
 
+import io.busmesh.MeshProtocol;
 import io.busmesh.Mesh;
 import io.busmesh.Replica;
-import io.busmesh.balance.BalancerVerticle;
 import io.busmesh.test.Await;
 import io.busmesh.test.LauncherProcess;
 import io.busmesh.test.MetricsProbe;
@@ -101,7 +101,7 @@ class LauncherProcessIT {
     Replica victim = replicaPrintedBy(replicas.get(0), seen);
     // Kill it once it carries its share: the client's published metrics show it answered 1,000 calls.
     AtomicLong victimCalls = new AtomicLong();
-    observerNode.eventBus().<JsonObject>consumer(BalancerVerticle.METRICS_ADDRESS, m ->
+    observerNode.eventBus().<JsonObject>consumer(MeshProtocol.METRICS_ADDRESS, m ->
         m.body().getJsonArray("replicas").stream().map(JsonObject.class::cast)
             .filter(r -> r.getString("address").equals(victim.address()))
             .forEach(r -> victimCalls.accumulateAndGet(r.getLong("calls"), Math::max)));

@@ -1,6 +1,6 @@
 package io.busmesh.test;
 
-import io.busmesh.load.Clock;
+import io.busmesh.impl.load.Clock;
 
 import java.time.Duration;
 

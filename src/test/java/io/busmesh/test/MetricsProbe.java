@@ -1,8 +1,8 @@
 package io.busmesh.test;
 
 import io.busmesh.Mesh;
-import io.busmesh.metrics.ReplicaMetrics;
-import io.busmesh.metrics.ServiceMetrics;
+import io.busmesh.ReplicaMetrics;
+import io.busmesh.ServiceMetrics;
 
 import java.util.concurrent.TimeUnit;
 

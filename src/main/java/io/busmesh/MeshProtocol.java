@@ -1,0 +1,65 @@
+package io.busmesh;
+
+/**
+ * Every name and code busmesh puts on the event bus or in the cluster, in one place: the addresses
+ * a user may subscribe or publish to, the headers it adds to calls and replies, the cluster maps it
+ * keeps (to size their backups in {@code cluster.xml}, or to guard them), and the failure codes a
+ * caller may match on.
+ */
+public final class MeshProtocol {
+
+  private MeshProtocol() {
+  }
+
+  // Event-bus addresses
+
+  /** Each node publishes every service's {@link ServiceMetrics} JSON here, every metrics period (plus {@code "node"}). */
+  public static final String METRICS_ADDRESS = "busmesh.metrics";
+  /** Each node publishes its circuit breakers' state changes here: {@code {node, service, replica, state}}. */
+  public static final String BREAKER_ADDRESS = "busmesh.breakers";
+  /** Publish {@code {"service", "strategy", "strategyOptions"}} here to switch a service's strategy on every node. */
+  public static final String STRATEGY_CONTROL_ADDRESS = "busmesh.control.strategy";
+  /** A replica listens at {@code busmesh.r.<service>.<node id>.<n>}, clustered. */
+  public static final String REPLICA_ADDRESS_PREFIX = "busmesh.r.";
+  /** A node's balancer takes registry changes at {@code busmesh.view.<node id>}. */
+  public static final String VIEW_ADDRESS_PREFIX = "busmesh.view.";
+
+  // Headers
+
+  /** Vert.x service proxies name the method called in this header; strategies and idempotency key on it. */
+  public static final String ACTION_HEADER = "action";
+  /** The call's deadline (epoch millis) that the balancer sends to the replica, which refuses work that arrives late. */
+  public static final String DEADLINE_HEADER = "busmesh-deadline";
+  /** In a reply: calls the replica was still executing (this one excluded). Stripped before the caller sees the reply. */
+  public static final String SERVER_IN_FLIGHT_HEADER = "busmesh-in-flight";
+  /** In a reply: time the replica spent on the call, µs. Stripped before the caller sees the reply. */
+  public static final String SERVICE_MICROS_HEADER = "busmesh-service-us";
+
+  // Cluster maps
+
+  /** Replica address → registry entry ({@link Replica#toJson()}). */
+  public static final String REGISTRY_MAP = "busmesh.replicas";
+  /** Node id → that node's shared in-flight and retry-budget counts. */
+  public static final String LOAD_MAP = "busmesh.load";
+
+  // Failure codes (ReplyException.failureCode())
+
+  /**
+   * A replica refused a message that is not a service-proxy call (no JSON body, no {@code action}
+   * header); type {@code RECIPIENT_FAILURE}. Nothing ran.
+   */
+  public static final int MALFORMED_CALL = 400;
+  /**
+   * A closing replica refused a call that arrived after it left the registry; type
+   * {@code RECIPIENT_FAILURE}. Nothing ran, so the balancer retries it on another replica.
+   */
+  public static final int REPLICA_DRAINING = 503;
+  /** A replica refused a call that arrived after its deadline; type {@code RECIPIENT_FAILURE}. Nothing ran. */
+  public static final int DEADLINE_EXCEEDED = 504;
+  /**
+   * The call of a method not declared idempotent reached a replica, and then the answer was lost
+   * (timeout, or the replica's node left the cluster): it may or may not have run, so busmesh did not
+   * run it again elsewhere; type {@code TIMEOUT}. See {@link Idempotent}.
+   */
+  public static final int OUTCOME_UNKNOWN = 598;
+}

@@ -1,0 +1,173 @@
+package io.busmesh.impl;
+
+import io.busmesh.MeshProtocol;
+import io.busmesh.Mesh;
+import io.busmesh.MeshOptions;
+import io.busmesh.Publication;
+import io.busmesh.PublishOptions;
+import io.busmesh.Replica;
+import io.busmesh.ReplicaStats;
+
+import io.busmesh.impl.balance.BalancerVerticle;
+import io.busmesh.impl.load.Clock;
+import io.busmesh.ServiceMetrics;
+import io.busmesh.impl.registry.ReplicaRegistry;
+import io.busmesh.impl.replica.ReplicaEndpoint;
+import io.vertx.core.Closeable;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The mesh of one Vert.x instance: its registry client, its balancer and its publications. */
+public final class MeshImpl implements Mesh {
+
+  private static final String LOCAL_MAP = "busmesh";
+  private static final long AWAIT_POLL_MS = 50;
+
+  /** Keeps one mesh per Vert.x instance in that instance's local shared data. */
+  private record Holder(Future<Mesh> mesh) implements Shareable {
+  }
+
+  private final Vertx vertx;
+  private final MeshOptions options;
+  private final ReplicaRegistry registry;
+  private final BalancerVerticle balancer;
+  private final AtomicInteger replicaSequence = new AtomicInteger();
+  private final Set<Publication> publications = ConcurrentHashMap.newKeySet();
+  /** Closing Vert.x closes the mesh first, while the event bus still works, so replicas drain. */
+  private final Closeable closeWithVertx = completion -> close().onComplete(completion);
+  private String balancerDeployment;
+
+  private MeshImpl(Vertx vertx, MeshOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.registry = new ReplicaRegistry(vertx);
+    this.balancer = new BalancerVerticle(options, registry, Clock.SYSTEM);
+  }
+
+  public static Future<Mesh> join(Vertx vertx, MeshOptions options) {
+    LocalMap<String, Holder> meshes = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    Promise<Mesh> created = Promise.promise();
+    Holder existing = meshes.putIfAbsent("mesh", new Holder(created.future()));
+    if (existing != null) {
+      return existing.mesh();
+    }
+    MeshImpl mesh = new MeshImpl(vertx, options);
+    vertx.deployVerticle(mesh.balancer)
+        .map(id -> {
+          mesh.balancerDeployment = id;
+          ((VertxInternal) vertx).addCloseHook(mesh.closeWithVertx);
+          return (Mesh) mesh;
+        })
+        .onFailure(err -> meshes.remove("mesh"))
+        .onComplete(created);
+    return created.future();
+  }
+
+  @Override
+  public String nodeId() {
+    return registry.nodeId();
+  }
+
+  @Override
+  public <T> Future<Publication> publish(String service, Class<T> iface, T impl, PublishOptions publishOptions) {
+    if (service == null || service.isBlank()) {
+      return Future.failedFuture(new IllegalArgumentException("A service name is required to publish a replica"));
+    }
+    String address = MeshProtocol.REPLICA_ADDRESS_PREFIX + service + "." + nodeId() + "." + replicaSequence.incrementAndGet();
+    Replica replica = new Replica(service, address, nodeId(), publishOptions.getWeight(), publishOptions.getZone(),
+        System.currentTimeMillis(), publishOptions.getMetadata());
+    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, options.getDrainTimeoutMs())
+        .map(publication -> {
+          Publication tracked = new TrackedPublication(publication);
+          publications.add(tracked);
+          return tracked;
+        });
+  }
+
+  @Override
+  public List<Replica> replicas(String service) {
+    return balancer.view().replicas(service);
+  }
+
+  @Override
+  public Future<List<Replica>> awaitReplicas(String service, int count, long timeoutMs) {
+    Promise<List<Replica>> promise = Promise.promise();
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    checkReplicas(service, count, deadline, timeoutMs, promise);
+    return promise.future();
+  }
+
+  private void checkReplicas(String service, int count, long deadline, long timeoutMs, Promise<List<Replica>> promise) {
+    List<Replica> seen = replicas(service);
+    if (seen.size() >= count) {
+      promise.complete(seen);
+    } else if (System.nanoTime() > deadline) {
+      promise.fail("Waited " + timeoutMs + " ms for " + count + " replica(s) of service '" + service + "' but saw "
+          + seen.size() + "; is a node publishing it running in the same cluster?");
+    } else {
+      vertx.setTimer(AWAIT_POLL_MS, id -> checkReplicas(service, count, deadline, timeoutMs, promise));
+    }
+  }
+
+  @Override
+  public Map<String, ReplicaStats> stats(String service) {
+    return balancer.stats(service);
+  }
+
+  @Override
+  public Future<ServiceMetrics> metrics(String service) {
+    return balancer.metrics(service);
+  }
+
+  @Override
+  public Future<Void> useStrategy(String service, String strategy, JsonObject settings) {
+    return balancer.useStrategy(service, strategy, settings);
+  }
+
+  @Override
+  public Future<Void> close() {
+    ((VertxInternal) vertx).removeCloseHook(closeWithVertx);
+    List<Future<Void>> closing = new ArrayList<>();
+    publications.forEach(p -> closing.add(p.close()));
+    return Future.join(closing).otherwiseEmpty()
+        .compose(v -> balancerDeployment == null ? Future.succeededFuture() : vertx.undeploy(balancerDeployment))
+        .onComplete(ar -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("mesh"))
+        .mapEmpty();
+  }
+
+  /** Forgets a publication once it is closed, so {@link #close()} closes only live ones. */
+  private final class TrackedPublication implements Publication {
+    private final Publication delegate;
+
+    TrackedPublication(Publication delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Replica replica() {
+      return delegate.replica();
+    }
+
+    @Override
+    public int inFlight() {
+      return delegate.inFlight();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return delegate.close().onComplete(ar -> publications.remove(this));
+    }
+  }
+}

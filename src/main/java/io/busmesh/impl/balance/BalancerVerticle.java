@@ -1,0 +1,419 @@
+package io.busmesh.impl.balance;
+
+import io.busmesh.MeshProtocol;
+import io.busmesh.strategy.Strategy;
+
+import io.busmesh.MeshOptions;
+import io.busmesh.Replica;
+import io.busmesh.ReplicaStats;
+import io.busmesh.ServiceOptions;
+import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.fault.ReplicaGoneException;
+import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.load.LoadExchange;
+import io.busmesh.impl.load.LoadSettings;
+import io.busmesh.impl.load.ReplicaLoad;
+import io.busmesh.impl.load.SlowStart;
+import io.busmesh.impl.metrics.CallWindow;
+import io.busmesh.ServiceMetrics;
+import io.busmesh.impl.registry.NodeWatcher;
+import io.busmesh.impl.registry.ReplicaRegistry;
+import io.busmesh.impl.registry.ReplicaView;
+import io.busmesh.impl.registry.ViewChange;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one balancer of a node. It keeps this node's {@link ReplicaView} (pushed changes, a periodic
+ * resync, node departures applied at once), shares in-flight counts with the other balancers, and
+ * answers, on each service name, for the calls this node's generated proxies send there.
+ */
+public final class BalancerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
+  /** How often outliers are re-evaluated (Envoy's default interval is 10 s; a second reacts sooner). */
+  private static final long OUTLIER_PERIOD_MS = 1_000;
+  /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
+  private static final int DEPARTED_STATS_KEPT = 1_000;
+
+  private final MeshOptions options;
+  private final ReplicaRegistry registry;
+  private final Clock clock;
+  /** Timers of the windowed seed metrics. */
+  private final MeterRegistry meters;
+  private final Map<String, ServiceRoute> routes = new HashMap<>();
+  private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
+  private final Set<String> departed = new LinkedHashSet<>();
+  private volatile ReplicaView view = ReplicaView.EMPTY;
+  /** Per service, the view's replicas as call paths; rebuilt (new list instances) only when the view changes. */
+  private Map<String, List<ReplicaClient>> candidates = Map.of();
+  /** Per service, those whose breaker is not open; rebuilt when the view or a breaker's state changes. */
+  private Map<String, List<ReplicaClient>> available = Map.of();
+  /** Services none of whose replicas has a closed breaker, balanced over all of them meanwhile. */
+  private final Set<String> panicking = new HashSet<>();
+  /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
+  private List<UnaryOperator<ReplicaView>> changesDuringResync;
+  private LoadSharing loadSharing;
+  private AutoCloseable nodeWatcher;
+
+  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
+    this.options = options;
+    this.registry = registry;
+    this.clock = clock;
+    this.meters = CallWindow.registry(clock);
+  }
+
+  @Override
+  public Future<?> start() {
+    registerServiceExceptionCodec();
+    options.configuredServices().forEach(this::ensureRoute);
+    loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, routes::values,
+        registry::liveNodes);
+    MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
+    MessageConsumer<Object> control = vertx.eventBus().consumer(MeshProtocol.STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
+    nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)),
+        () -> context.runOnContext(v -> onRejoined()));
+    vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
+    if (options.isShareInFlight()) {
+      vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
+    }
+    vertx.setPeriodic(OUTLIER_PERIOD_MS, id -> evaluateOutliers());
+    if (options.getMetricsPeriodMs() > 0) {
+      vertx.setPeriodic(options.getMetricsPeriodMs(), id -> publishMetrics());
+    }
+    return Future.all(changes.completion(), control.completion()).compose(v -> resync());
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    nodeWatcher.close();
+    return Future.succeededFuture();
+  }
+
+  /** The current view; safe to read from any thread. */
+  public ReplicaView view() {
+    return view;
+  }
+
+  /** This node's statistics for the replicas of {@code service} it has called, keyed by address; any thread. */
+  public Map<String, ReplicaStats> stats(String service) {
+    Map<String, ReplicaStats> result = new LinkedHashMap<>();
+    clients.values().stream()
+        .filter(c -> c.replica().service().equals(service))
+        .map(c -> c.load().stats())
+        .sorted(Comparator.comparing(ReplicaStats::address))
+        .forEach(s -> result.put(s.address(), s));
+    return result;
+  }
+
+  /** The seed metrics of {@code service}, computed on the balancer's event loop. */
+  public Future<ServiceMetrics> metrics(String service) {
+    return onLoop(() -> metricsOf(service));
+  }
+
+  /** Switches {@code service} to another strategy on this node, without a restart. */
+  public Future<Void> useStrategy(String service, String name, JsonObject settings) {
+    Strategy strategy;
+    try {
+      strategy = Strategy.named(name, settings);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return onLoop(() -> {
+      ensureRoute(service).useStrategy(name, strategy);
+      log.info("Service '" + service + "' now balanced with strategy '" + name + "'");
+      return null;
+    });
+  }
+
+  private <T> Future<T> onLoop(Supplier<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private ServiceMetrics metricsOf(String service) {
+    ServiceRoute route = routes.get(service);
+    long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
+    long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
+    return route == null ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs)
+        : MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
+  }
+
+  private void publishMetrics() {
+    for (String service : routes.keySet()) {
+      if (!candidates.getOrDefault(service, List.of()).isEmpty()) {
+        vertx.eventBus().publish(MeshProtocol.METRICS_ADDRESS, metricsOf(service).toJson().put("node", registry.nodeId()));
+      }
+    }
+  }
+
+  private void onStrategyControl(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject json) || !(json.getValue("service") instanceof String service)
+        || !(json.getValue("strategy") instanceof String name)) {
+      message.fail(400, "A strategy change must be a JSON object with 'service' and 'strategy' strings"
+          + " (and optional 'strategyOptions'), got " + message.body());
+      return;
+    }
+    JsonObject settings = json.getValue("strategyOptions") instanceof JsonObject o ? o : new JsonObject();
+    useStrategy(service, name, settings).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(null);
+      } else {
+        message.fail(400, ar.cause().getMessage());
+      }
+    });
+  }
+
+  private void onChange(Message<Object> change) {
+    UnaryOperator<ReplicaView> update;
+    try {
+      update = ViewChange.parse(change.body());
+    } catch (IllegalArgumentException e) {
+      log.warn("Ignored a malformed registry change: " + e.getMessage());
+      change.fail(400, e.getMessage());
+      return;
+    }
+    apply(update);
+    change.reply(null);
+  }
+
+  private void onNodeLeft(String nodeId) {
+    ReplicaView before = view;
+    apply(v -> v.withoutNode(nodeId));
+    // Their answers will never come: fail the attempts now so the calls move to other replicas.
+    for (ReplicaClient client : clients.values()) {
+      if (client.replica().nodeId().equals(nodeId)) {
+        client.failPending(new ReplicaGoneException(client.replica().address(), nodeId));
+      }
+    }
+    if (before != view) {
+      log.info("Node " + nodeId + " left the cluster; its replicas were removed from this node's view");
+    }
+    registry.reassertOwn().compose(v -> registry.readAll()).compose(registry::forgetDeadNodes)
+        .onFailure(err -> log.warn("Could not update the registry after node " + nodeId + " left: " + err.getMessage()));
+    loadSharing.forget(nodeId);
+  }
+
+  /** Back in the cluster after a split: the others forgot this node's replicas, and this node theirs. */
+  private void onRejoined() {
+    log.info("This node rejoined the cluster after a split; re-announcing its replicas and reading the registry");
+    registry.reannounceOwn().compose(v -> resync())
+        .onFailure(err -> log.warn("Could not re-announce this node's replicas after rejoining: " + err.getMessage()));
+  }
+
+  private void apply(UnaryOperator<ReplicaView> change) {
+    if (changesDuringResync != null) {
+      changesDuringResync.add(change);
+    }
+    setView(change.apply(view));
+  }
+
+  /**
+   * Replaces the view with the registry's content. Changes that arrive while the registry is read
+   * are replayed on top of what was read, so neither the snapshot nor a pushed change is lost.
+   */
+  private Future<Void> resync() {
+    if (changesDuringResync != null) {
+      return Future.succeededFuture(); // one resync at a time
+    }
+    List<UnaryOperator<ReplicaView>> replay = new ArrayList<>();
+    changesDuringResync = replay;
+    return registry.readAll().map(entries -> {
+      ReplicaView next = ReplicaView.of(entries).onNodes(registry.liveNodes());
+      for (UnaryOperator<ReplicaView> change : replay) {
+        next = change.apply(next);
+      }
+      setView(next);
+      return entries;
+    }).compose(registry::forgetDeadNodes).recover(err -> {
+      log.warn("Registry resync failed, keeping the current view: " + err.getMessage());
+      return Future.succeededFuture();
+    }).onComplete(ar -> changesDuringResync = null);
+  }
+
+  private void setView(ReplicaView next) {
+    ReplicaView previous = view;
+    view = next;
+    next.services().forEach(this::ensureRoute);
+    Map<String, List<ReplicaClient>> nextCandidates = new HashMap<>();
+    for (String service : next.services()) {
+      List<Replica> replicas = next.replicas(service);
+      List<ReplicaClient> current = candidates.get(service);
+      boolean unchanged = current != null && current.size() == replicas.size()
+          && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
+      nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
+    }
+    candidates = nextCandidates;
+    refreshAvailable();
+    for (String service : previous.services()) {
+      for (Replica r : previous.replicas(service)) {
+        if (!next.contains(r.address())) {
+          markDeparted(r.address());
+        }
+      }
+    }
+  }
+
+  private void evaluateOutliers() {
+    boolean changed = false;
+    for (ServiceRoute route : routes.values()) {
+      if (route.evaluateOutliers()) {
+        changed = true;
+        log.info("Outliers ejected from service '" + route.service() + "': " + route.ejected());
+      }
+    }
+    if (changed) {
+      refreshAvailable();
+    }
+  }
+
+  /**
+   * Rebuilds the replicas that may take calls: not ejected, breaker closed or half-open (whose
+   * refusals move on to another replica for free). When no replica has a closed breaker the service
+   * panics, as Envoy's balancer does: breakers that all opened together more likely saw this node or
+   * the network stall than every replica fail, so calls go to all replicas, refusing breakers
+   * bypassed, under the retry budget, until a breaker closes again.
+   */
+  private void refreshAvailable() {
+    Map<String, List<ReplicaClient>> next = new HashMap<>();
+    candidates.forEach((service, clients) -> {
+      ServiceRoute route = routes.get(service);
+      Set<String> ejected = route == null ? Set.of() : route.ejected();
+      List<ReplicaClient> usable = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN
+          && !ejected.contains(c.replica().address())).toList();
+      boolean panic = !clients.isEmpty() && usable.stream().noneMatch(c -> c.breakerState() == CircuitBreakerState.CLOSED);
+      setPanic(service, panic);
+      List<ReplicaClient> current = available.get(service);
+      next.put(service, usable.size() == clients.size() || panic ? clients
+          : usable.equals(current) ? current : usable);
+    });
+    panicking.retainAll(candidates.keySet());
+    available = next;
+  }
+
+  private void setPanic(String service, boolean panic) {
+    if (panic && panicking.add(service)) {
+      log.warn("No replica of service '" + service + "' has a closed circuit breaker; balancing over all of them,"
+          + " refusing breakers bypassed, until one closes again (panic mode)");
+    } else if (!panic && panicking.remove(service)) {
+      log.info("Service '" + service + "' has a replica with a closed breaker again; panic mode over");
+    }
+  }
+
+  private void onBreakerChange(Replica replica, CircuitBreakerState state) {
+    refreshAvailable();
+    log.info("Circuit breaker of replica " + replica.address() + " of service '" + replica.service() + "' is now " + state);
+    vertx.eventBus().publish(MeshProtocol.BREAKER_ADDRESS, new JsonObject().put("node", registry.nodeId())
+        .put("service", replica.service()).put("replica", replica.address()).put("state", state.name()));
+  }
+
+  private void markDeparted(String address) {
+    departed.remove(address);
+    departed.add(address);
+    while (departed.size() > DEPARTED_STATS_KEPT) {
+      String oldest = departed.iterator().next();
+      departed.remove(oldest);
+      if (!view.contains(oldest)) {
+        ReplicaClient forgotten = clients.remove(oldest);
+        if (forgotten != null) {
+          forgotten.load().close();
+        }
+      }
+    }
+  }
+
+  private ServiceRoute ensureRoute(String service) {
+    ServiceRoute route = routes.get(service);
+    if (route == null) {
+      route = new ServiceRoute(vertx, service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
+          () -> available.getOrDefault(service, List.of()), () -> panicking.contains(service), clock, meters,
+          options.getMetricsWindowMs());
+      routes.put(service, route);
+      // Local only: each node answers for its own callers, so routing never leaves the node to pick.
+      vertx.eventBus().localConsumer(service, route);
+    }
+    return route;
+  }
+
+  private ReplicaClient clientOf(Replica replica) {
+    ReplicaClient client = clients.get(replica.address());
+    if (client == null) {
+      ServiceOptions service = options.forService(replica.service());
+      LoadSettings settings = new LoadSettings(
+          TimeUnit.MILLISECONDS.toNanos(service.getEwmaDecayMs()),
+          options.isShareInFlight() ? TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()) : -1,
+          new SlowStart(service.getSlowStartMs()));
+      CallWindow window = new CallWindow(meters, clock, options.getMetricsWindowMs(),
+          Timer.builder("busmesh.attempt.latency").tag("service", replica.service()).tag("replica", replica.address()),
+          ensureRoute(replica.service()).window(), 0.5, 0.99);
+      client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings, window),
+          breakerFor(replica, service));
+      clients.put(replica.address(), client);
+    }
+    return client;
+  }
+
+  /** The replica's circuit breaker: only faults count as failures, not the service's own errors. */
+  private CircuitBreaker breakerFor(Replica replica, ServiceOptions service) {
+    CircuitBreakerOptions breakerOptions = new CircuitBreakerOptions()
+        .setMaxFailures(5).setResetTimeout(5_000).setFailuresRollingWindow(10_000);
+    JsonObject overrides = service.getBreaker();
+    if (!overrides.isEmpty()) {
+      breakerOptions = new CircuitBreakerOptions(breakerOptions.toJson().mergeIn(overrides));
+    }
+    breakerOptions.setTimeout(-1); // the attempt's own send timeout bounds it
+    if (!overrides.containsKey("notificationAddress")) {
+      // Vert.x's breaker metrics cost a rolling histogram update per call and an event-bus publish per
+      // breaker every 2 s; busmesh's own metrics and breaker events cover them. Opt back in through conf.
+      breakerOptions.setNotificationAddress(null);
+    }
+    CircuitBreaker breaker = CircuitBreaker.create("busmesh:" + replica.address(), vertx, breakerOptions);
+    breaker.<Object>failurePolicy(attempt -> attempt.failed() && !Failures.isApplicationError(attempt.cause()));
+    breaker.openHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.OPEN)));
+    breaker.halfOpenHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.HALF_OPEN)));
+    breaker.closeHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.CLOSED)));
+    return breaker;
+  }
+
+  private void registerServiceExceptionCodec() {
+    try {
+      vertx.eventBus().registerDefaultCodec(ServiceException.class, new ServiceExceptionMessageCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // A generated proxy or handler on this node registered it first.
+    }
+  }
+}

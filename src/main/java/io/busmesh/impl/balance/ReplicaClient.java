@@ -1,0 +1,135 @@
+package io.busmesh.impl.balance;
+
+import io.busmesh.MeshProtocol;
+import io.busmesh.strategy.Candidate;
+
+import io.busmesh.Replica;
+import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.load.LoadHeaders;
+import io.busmesh.impl.load.ReplicaLoad;
+import io.busmesh.impl.load.ReplicaLoad.Outcome;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * This node's path to one replica: every attempt runs inside the replica's Vert.x circuit breaker
+ * (which only the service's panic mode may override), is accounted for in the replica's
+ * {@link ReplicaLoad}, and can be failed at once when the replica's node leaves (instead of waiting
+ * out the send timeout). Used only from the balancer's event loop.
+ */
+final class ReplicaClient implements Candidate {
+
+  private final EventBus eventBus;
+  private final ReplicaLoad load;
+  private final CircuitBreaker breaker;
+  private final Set<Promise<Message<Object>>> pending = new LinkedHashSet<>();
+
+  ReplicaClient(EventBus eventBus, ReplicaLoad load, CircuitBreaker breaker) {
+    this.eventBus = eventBus;
+    this.load = load;
+    this.breaker = breaker;
+  }
+
+  ReplicaLoad load() {
+    return load;
+  }
+
+  CircuitBreakerState breakerState() {
+    return breaker.state();
+  }
+
+  /**
+   * Sends {@code call}'s body and headers (method name, auth token…) unchanged to the replica,
+   * through its breaker: a breaker that refuses (open, or half-open with its probe out) fails at
+   * once with {@code OpenCircuitException}, unless {@code panic} (no replica of the service has a
+   * closed breaker) says to send anyway.
+   */
+  Future<Message<Object>> forward(Message<Object> call, long timeoutMs, long deadlineEpochMs, boolean panic) {
+    if (!panic) {
+      return breaker.execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt));
+    }
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      return sendOutsideBreaker(call, timeoutMs, deadlineEpochMs);
+    }
+    return breaker.<Message<Object>>execute(attempt -> send(call, timeoutMs, deadlineEpochMs, attempt))
+        .recover(err -> err instanceof OpenCircuitException ? sendOutsideBreaker(call, timeoutMs, deadlineEpochMs)
+            : Future.failedFuture(err));
+  }
+
+  private Future<Message<Object>> sendOutsideBreaker(Message<Object> call, long timeoutMs, long deadlineEpochMs) {
+    Promise<Message<Object>> attempt = Promise.promise();
+    send(call, timeoutMs, deadlineEpochMs, attempt);
+    return attempt.future();
+  }
+
+  private void send(Message<Object> call, long timeoutMs, long deadlineEpochMs, Promise<Message<Object>> attempt) {
+    long started = load.callStarted();
+    pending.add(attempt);
+    call.headers().set(MeshProtocol.DEADLINE_HEADER, Long.toString(deadlineEpochMs));
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(call.headers());
+    attempt.future().onComplete(answer -> {
+      pending.remove(attempt);
+      if (answer.succeeded()) {
+        Message<Object> reply = answer.result();
+        load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), LoadHeaders.SERVER_IN_FLIGHT),
+            LoadHeaders.read(reply.headers(), LoadHeaders.SERVICE_MICROS) * 1_000);
+      } else {
+        load.callEnded(started, Failures.isApplicationError(answer.cause()) ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
+      }
+    });
+    eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(answer -> {
+      if (answer.succeeded()) {
+        attempt.tryComplete(answer.result());
+      } else {
+        attempt.tryFail(answer.cause());
+      }
+    });
+  }
+
+  /** Fails every attempt still waiting on this replica, e.g. because its node left the cluster. */
+  void failPending(Throwable cause) {
+    for (Promise<Message<Object>> attempt : new ArrayList<>(pending)) {
+      attempt.tryFail(cause);
+    }
+  }
+
+  @Override
+  public Replica replica() {
+    return load.replica();
+  }
+
+  @Override
+  public double inFlight() {
+    return load.clusterInFlight();
+  }
+
+  @Override
+  public double latencyEwmaNanos() {
+    return load.latencyEwmaNanos();
+  }
+
+  @Override
+  public double latencyAverageNanos() {
+    return load.latencyAverageNanos();
+  }
+
+  @Override
+  public double errorRate() {
+    return load.errorRate();
+  }
+
+  @Override
+  public double warmth() {
+    return load.warmth();
+  }
+}

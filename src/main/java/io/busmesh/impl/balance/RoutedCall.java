@@ -1,0 +1,197 @@
+package io.busmesh.impl.balance;
+
+import io.busmesh.FaultMode;
+import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.load.LoadHeaders;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.serviceproxy.ServiceException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One call through the mesh: attempts on replicas picked by the service's strategy until one
+ * answers. After a failure that is safe to retry it falls back to a different replica, within the
+ * call's deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also
+ * sends a backup attempt when the first is slow, and the first answer wins. Runs on the balancer's loop.
+ */
+final class RoutedCall {
+
+  private final ServiceRoute route;
+  private final Message<Object> call;
+  private final Clock clock;
+  private final long startedNanos;
+  private final long deadlineNanos;
+  private final long deadlineEpochMs;
+  private final List<ReplicaClient> tried = new ArrayList<>(2);
+  /** Picks whose breaker refused the attempt without sending it (open, or half-open with its probe under way). */
+  private int refused;
+  private List<String> failures; // created on the first failure: most calls have none
+  private int outstanding;
+  private boolean done;
+  private long hedgeTimer = -1;
+
+  RoutedCall(ServiceRoute route, Message<Object> call, Clock clock) {
+    this.route = route;
+    this.call = call;
+    this.clock = clock;
+    long timeoutMs = route.options().getCallTimeoutMs();
+    this.startedNanos = clock.nanoTime();
+    this.deadlineNanos = startedNanos + timeoutMs * 1_000_000;
+    this.deadlineEpochMs = clock.currentTimeMillis() + timeoutMs;
+  }
+
+  void start() {
+    route.budget().called();
+    if (launch()) {
+      scheduleHedge();
+    }
+  }
+
+  /** Starts an attempt on a replica not tried yet; false (and the call ended) if none can be started. */
+  private boolean launch() {
+    List<ReplicaClient> candidates = route.available();
+    if (!tried.isEmpty()) {
+      candidates = new ArrayList<>(candidates);
+      candidates.removeAll(tried);
+    }
+    long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000;
+    if (outstanding > 0 && (candidates.isEmpty() || remainingMs < 1)) {
+      return false; // no backup possible; the attempt under way decides
+    }
+    if (candidates.isEmpty()) {
+      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", null));
+      return false;
+    }
+    if (remainingMs < 1) {
+      finish(summary("the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
+          new ReplyException(ReplyFailure.TIMEOUT, "deadline")));
+      return false;
+    }
+    long attemptTimeout = route.options().getAttemptTimeoutMs();
+    long timeoutMs = attemptTimeout > 0 ? Math.min(attemptTimeout, remainingMs) : remainingMs;
+    ReplicaClient replica = (ReplicaClient) route.strategy().pick(candidates, call);
+    tried.add(replica);
+    outstanding++;
+    replica.forward(call, timeoutMs, deadlineEpochMs, route.panicking()).onComplete(answer -> answered(replica, answer));
+    return true;
+  }
+
+  /** In hedged mode, for an idempotent method: a backup attempt once this one outlives the trigger. */
+  private void scheduleHedge() {
+    if (route.options().getFaultMode() != FaultMode.HEDGED
+        || !route.options().getIdempotentMethods().contains(call.headers().get("action"))) {
+      return;
+    }
+    long delayNanos = route.hedgeTrigger().delayNanos();
+    if (delayNanos < 0) {
+      return;
+    }
+    hedgeTimer = route.vertx().setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
+      hedgeTimer = -1;
+      if (!done && attemptsSent() < route.options().getMaxAttempts() && route.hedgeBudget().tryRetry()) {
+        route.hedgesSent().increment();
+        launch();
+      }
+    });
+  }
+
+  private void answered(ReplicaClient replica, AsyncResult<Message<Object>> answer) {
+    outstanding--;
+    if (done) {
+      return; // a hedged twin answered first
+    }
+    if (answer.succeeded()) {
+      route.hedgeTrigger().record(clock.nanoTime() - startedNanos);
+      Message<Object> reply = answer.result();
+      LoadHeaders.strip(reply.headers());
+      end();
+      if (reply.headers().isEmpty()) {
+        call.reply(reply.body());
+      } else {
+        call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers()));
+      }
+      return;
+    }
+    Throwable cause = answer.cause();
+    if (failures == null) {
+      failures = new ArrayList<>(2);
+    }
+    failures.add(replica.replica().address() + " (" + describe(cause) + ")");
+    if (cause instanceof OpenCircuitException) {
+      refused++; // nothing was sent: it costs neither an attempt nor the retry budget
+      if (outstanding == 0) {
+        launch();
+      }
+      return;
+    }
+    if (outstanding > 0) {
+      return; // the other attempt may still answer
+    }
+    boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
+        && Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));
+    if (!retryable) {
+      finish(tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
+    } else if (attemptsSent() >= route.options().getMaxAttempts()) {
+      finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause));
+    } else if (!route.budget().tryRetry()) {
+      finish(summary("no retry left in the service's retry budget (retries are capped at "
+          + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause));
+    } else {
+      launch();
+    }
+  }
+
+  private int attemptsSent() {
+    return tried.size() - refused;
+  }
+
+  private void end() {
+    done = true;
+    if (hedgeTimer >= 0) {
+      route.vertx().cancelTimer(hedgeTimer);
+    }
+  }
+
+  /** Ends the call with a failure, or with the configured value in failsafe mode. */
+  private void finish(Throwable cause) {
+    end();
+    if (route.options().getFaultMode() == FaultMode.FAILSAFE) {
+      call.reply(route.options().getFailsafeValue());
+    } else if (cause instanceof ReplyException failure) {
+      call.reply(failure); // keeps a ServiceException's code, message and debug info
+    } else {
+      call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);
+    }
+  }
+
+  /**
+   * One error for a call that failed on several replicas, naming each and why. It keeps the type of
+   * the last failure, and when that was the service's own error, its class, code and debug info, so
+   * code that checks them still works.
+   */
+  private ReplyException summary(String why, Throwable last) {
+    String message = "Call to service '" + route.service() + "' failed: " + why
+        + (failures == null ? "" : "; tried " + String.join(", ", failures));
+    if (last instanceof ServiceException e) {
+      return new ServiceException(e.failureCode(), message, e.getDebugInfo());
+    }
+    if (last instanceof ReplyException e) {
+      return new ReplyException(e.failureType(), e.failureCode(), message);
+    }
+    return new ReplyException(last == null ? ReplyFailure.NO_HANDLERS : ReplyFailure.RECIPIENT_FAILURE, -1, message);
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof ReplyException e) {
+      return e.failureType() + (e.failureType() == ReplyFailure.RECIPIENT_FAILURE ? " " + e.failureCode() : "") + ": " + e.getMessage();
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+}

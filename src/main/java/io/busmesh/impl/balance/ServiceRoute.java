@@ -1,0 +1,172 @@
+package io.busmesh.impl.balance;
+
+import io.busmesh.strategy.Strategy;
+
+import io.busmesh.FaultMode;
+import io.busmesh.ServiceOptions;
+import io.busmesh.impl.fault.HedgeTrigger;
+import io.busmesh.impl.fault.OutlierDetector;
+import io.busmesh.impl.fault.RetryBudget;
+import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.metrics.CallWindow;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The path of calls to one service on this node: the generated proxy sends to the service name,
+ * this local consumer hands each call to a {@link RoutedCall}, which picks replicas with the
+ * service's strategy and relays the answer (result, {@code ServiceException}, timeout) unchanged.
+ * Runs on the balancer's event loop, which is also the only place its strategy is swapped.
+ */
+final class ServiceRoute implements Handler<Message<Object>> {
+
+  /** Retry budget window (Finagle's default TTL). */
+  private static final int BUDGET_WINDOW_SECONDS = 10;
+  /** Span of the latencies the hedging percentile is taken from. */
+  private static final long HEDGE_WINDOW_MS = 10_000;
+
+  private final String service;
+  private final ServiceOptions options;
+  private final Supplier<List<ReplicaClient>> registered;
+  private final Supplier<List<ReplicaClient>> available;
+  private final BooleanSupplier panicking;
+  private final Clock clock;
+  private final RetryBudget budget;
+  private final RetryBudget hedgeBudget;
+  private final HedgeTrigger hedgeTrigger;
+  private final CallWindow window;
+  private final LongAdder hedgesSent = new LongAdder();
+  private final Vertx vertx;
+  private final OutlierDetector outliers; // null when ejection is off
+  private Set<String> ejected = Set.of();
+  private Strategy strategy;
+  private String strategyName;
+
+  /**
+   * @param registered the service's replicas in this node's view
+   * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
+   * @param panicking  true while no replica has a closed breaker, {@code available} holds them all and refusing breakers are bypassed
+   */
+  ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
+               Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock, MeterRegistry meters,
+               long metricsWindowMs) {
+    this.vertx = vertx;
+    this.service = service;
+    this.options = options;
+    this.registered = registered;
+    this.available = available;
+    this.panicking = panicking;
+    this.clock = clock;
+    this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
+        BUDGET_WINDOW_SECONDS);
+    this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
+    this.hedgeTrigger = new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    this.window = new CallWindow(meters, clock, metricsWindowMs,
+        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+    this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
+    useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
+  }
+
+  /** Switches strategy; the next call uses it. */
+  void useStrategy(String name, Strategy next) {
+    this.strategyName = name;
+    this.strategy = next;
+  }
+
+  @Override
+  public void handle(Message<Object> call) {
+    if (options.getFaultMode() == FaultMode.HEDGED) {
+      hedgeBudget.called();
+    }
+    new RoutedCall(this, call, clock).start();
+  }
+
+  String service() {
+    return service;
+  }
+
+  ServiceOptions options() {
+    return options;
+  }
+
+  Strategy strategy() {
+    return strategy;
+  }
+
+  String strategyName() {
+    return strategyName;
+  }
+
+  RetryBudget budget() {
+    return budget;
+  }
+
+  /** Backup requests, capped at {@code hedgeBudgetRatio} of calls. */
+  RetryBudget hedgeBudget() {
+    return hedgeBudget;
+  }
+
+  HedgeTrigger hedgeTrigger() {
+    return hedgeTrigger;
+  }
+
+  /** Attempts on every replica of the service over the recent metrics window. */
+  CallWindow window() {
+    return window;
+  }
+
+  /** Backup requests sent so far on this node. */
+  LongAdder hedgesSent() {
+    return hedgesSent;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** Replicas currently ejected as outliers. */
+  Set<String> ejected() {
+    return ejected;
+  }
+
+  /** Re-evaluates outliers among the service's replicas; true if the ejected set changed. */
+  boolean evaluateOutliers() {
+    if (outliers == null) {
+      return false;
+    }
+    List<OutlierDetector.Figures> figures = registered.get().stream()
+        .map(c -> new OutlierDetector.Figures(c.replica().address(), c.errorRate(), c.latencyAverageNanos())).toList();
+    Set<String> next = outliers.evaluate(figures);
+    if (next.equals(ejected)) {
+      return false;
+    }
+    ejected = Set.copyOf(next);
+    return true;
+  }
+
+  List<ReplicaClient> available() {
+    return available.get();
+  }
+
+  /** True while no replica has a closed breaker and calls bypass refusing ones (see {@link BalancerVerticle}). */
+  boolean panicking() {
+    return panicking.getAsBoolean();
+  }
+
+  /** Why a call found no replica to try at all: there is none (an open breaker never hides the last ones). */
+  ReplyException noReplicaError() {
+    return new ReplyException(ReplyFailure.NO_HANDLERS, -1, "No replica is registered for service '" + service
+        + "': publish one with Mesh.publish(\"" + service + "\", ...) on a node of this cluster, or check the service name");
+  }
+}

@@ -1,0 +1,56 @@
+package io.busmesh.impl.fault;
+
+import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.metrics.CallWindow;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * When to send a backup request ("The Tail at Scale", Dean and Barroso, CACM 2013): once the first
+ * attempt has been out longer than a high percentile of the service's recent latency. The
+ * percentile is recomputed at most every {@link #REFRESH_NANOS} once known, and no backup is sent
+ * until the window holds enough calls to know it.
+ */
+public final class HedgeTrigger {
+
+  static final long REFRESH_NANOS = 100_000_000L;
+  static final long MIN_CALLS = 100;
+
+  private final Clock clock;
+  private final double percentile;
+  private final CallWindow window;
+  private long delayNanos = -1;
+  private long computedAtNanos;
+
+  /**
+   * @param service    names the trigger's latency timer in {@code registry}
+   * @param percentile e.g. 95: a backup for the slowest 5% of calls
+   */
+  public HedgeTrigger(Clock clock, MeterRegistry registry, String service, double percentile, long windowMillis) {
+    if (!(percentile > 0 && percentile < 100)) {
+      throw new IllegalArgumentException("hedging percentile must be between 0 and 100, got " + percentile);
+    }
+    this.clock = clock;
+    this.percentile = percentile / 100;
+    this.window = new CallWindow(registry, clock, windowMillis,
+        Timer.builder("busmesh.hedge.latency").tag("service", service), null, this.percentile);
+    this.computedAtNanos = clock.nanoTime() - REFRESH_NANOS; // due at the first question
+  }
+
+  /** Records the latency of a call that succeeded. */
+  public void record(long latencyNanos) {
+    window.record(latencyNanos, false, false);
+  }
+
+  /** How long to wait before a backup request, in nanoseconds; negative: do not hedge (not enough data yet). */
+  public long delayNanos() {
+    long now = clock.nanoTime();
+    // Without enough data yet, ask again at once rather than answer "no" for a whole refresh period.
+    if (delayNanos < 0 || now - computedAtNanos >= REFRESH_NANOS) {
+      CallWindow.Figures figures = window.figures();
+      delayNanos = figures.calls() < MIN_CALLS ? -1 : Math.round(figures.percentileMicros(percentile) * 1_000);
+      computedAtNanos = now;
+    }
+    return delayNanos;
+  }
+}

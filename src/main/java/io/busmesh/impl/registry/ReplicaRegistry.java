@@ -1,0 +1,139 @@
+package io.busmesh.impl.registry;
+
+import io.busmesh.MeshProtocol;
+import io.busmesh.Replica;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.cluster.ClusterManager;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster-wide record of replicas: a cluster map from replica address to {@link Replica}, plus
+ * a push of every change to each node's balancer. Only publication, shutdown and resync touch it;
+ * the path of a call never does.
+ */
+public final class ReplicaRegistry {
+
+  /** Name of the cluster map that holds every replica. */
+  public static final String MAP_NAME = MeshProtocol.REGISTRY_MAP;
+  private static final long NOTIFY_TIMEOUT_MS = 3_000;
+  private static final Logger log = LoggerFactory.getLogger(ReplicaRegistry.class);
+
+  private final Vertx vertx;
+  private final ClusterManager cluster; // null when Vert.x is not clustered
+  private final String nodeId;
+  private final Future<AsyncMap<String, JsonObject>> map;
+  /** This node's own replicas, re-written when a crash may have lost their entries. */
+  private final Map<String, Replica> own = new ConcurrentHashMap<>();
+
+  public ReplicaRegistry(Vertx vertx) {
+    this.vertx = vertx;
+    this.cluster = ((VertxInternal) vertx).clusterManager();
+    this.nodeId = cluster != null ? cluster.getNodeId() : "local";
+    this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Ids of the Vert.x nodes currently in the cluster (a local read of the member list). */
+  public Set<String> liveNodes() {
+    return cluster != null ? Set.copyOf(cluster.getNodes()) : Set.of(nodeId);
+  }
+
+  /** Address on which a node's balancer takes registry changes. */
+  public static String viewAddress(String nodeId) {
+    return MeshProtocol.VIEW_ADDRESS_PREFIX + nodeId;
+  }
+
+  /** Records {@code replica}, then tells every node's balancer. */
+  public Future<Void> add(Replica replica) {
+    own.put(replica.address(), replica);
+    return map.compose(m -> m.put(replica.address(), replica.toJson()))
+        .compose(v -> announce(ViewChange.added(replica)));
+  }
+
+  /**
+   * Deletes {@code replica}, then tells every node's balancer and waits for each to acknowledge, so
+   * that when this completes no balancer still routes new calls to it.
+   */
+  public Future<Void> remove(Replica replica) {
+    own.remove(replica.address());
+    return map.compose(m -> m.remove(replica.address()))
+        .compose(v -> announce(ViewChange.removed(replica.address())));
+  }
+
+  /**
+   * Writes this node's own replicas again. A member that crashes while the cluster is still
+   * rebalancing can take the only copy of some map partitions with it, and with them other nodes'
+   * entries; like Vert.x for its subscriptions, every node re-asserts its own after a departure.
+   */
+  public Future<Void> reassertOwn() {
+    if (own.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return map.compose(m -> Future.join(own.values().stream().map(r -> m.put(r.address(), r.toJson())).toList()))
+        .mapEmpty();
+  }
+
+  /**
+   * Writes this node's own replicas again and tells every node's balancer, for a node that rejoins
+   * after a split: the others deleted its entries when they declared it dead.
+   */
+  public Future<Void> reannounceOwn() {
+    List<Replica> replicas = List.copyOf(own.values());
+    return reassertOwn().compose(v -> Future.join(replicas.stream().map(r -> announce(ViewChange.added(r))).toList()))
+        .mapEmpty();
+  }
+
+  /** Every readable entry; a malformed one is logged and skipped rather than breaking every view. */
+  public Future<List<Replica>> readAll() {
+    return map.compose(AsyncMap::values).map(values -> {
+      List<Replica> replicas = new ArrayList<>(values.size());
+      for (JsonObject json : values) {
+        try {
+          replicas.add(Replica.fromJson(json));
+        } catch (IllegalArgumentException e) {
+          log.warn("Skipping registry entry: " + e.getMessage());
+        }
+      }
+      return replicas;
+    });
+  }
+
+  /** Deletes the entries of nodes that are no longer in the cluster (a crashed node cannot). */
+  public Future<Void> forgetDeadNodes(List<Replica> entries) {
+    Set<String> live = liveNodes();
+    List<Replica> dead = entries.stream().filter(r -> !live.contains(r.nodeId())).collect(Collectors.toList());
+    if (dead.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return map.compose(m -> Future.join(dead.stream().map(r -> m.remove(r.address())).collect(Collectors.toList())))
+        .mapEmpty();
+  }
+
+  private Future<Void> announce(JsonObject change) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(NOTIFY_TIMEOUT_MS);
+    List<Future<?>> acks = new ArrayList<>();
+    for (String node : liveNodes()) {
+      // A node without a balancer answers NO_HANDLERS at once; one that died is dropped by its own
+      // node-left handling, so a failed acknowledgement is not an error here.
+      acks.add(vertx.eventBus().request(viewAddress(node), change, options)
+          .onFailure(err -> log.debug("Registry change not acknowledged by node " + node + ": " + err.getMessage())));
+    }
+    return Future.join(acks).otherwiseEmpty().mapEmpty();
+  }
+}

@@ -1,0 +1,96 @@
+package io.busmesh.impl.replica;
+
+import io.busmesh.MeshProtocol;
+import io.busmesh.impl.fault.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceInterceptor;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * First stop of every call at a replica, installed as a service-proxy interceptor: it rejects a
+ * malformed message with a clear error (so the generated handler never sees it) and counts the
+ * calls in progress, which lets a closing replica wait for them.
+ */
+final class CallGuard implements ServiceInterceptor {
+
+  /** Failure code of a message that is not a service-proxy call. */
+  static final int MALFORMED_CALL = MeshProtocol.MALFORMED_CALL;
+
+  private final String service;
+  private final String address;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile Promise<Void> idle;
+
+  CallGuard(String service, String address) {
+    this.service = service;
+    this.address = address;
+  }
+
+  @Override
+  public Future<Message<JsonObject>> intercept(Vertx vertx, Map<String, Object> context, Message<JsonObject> call) {
+    Object body = call.body();
+    if (!(body instanceof JsonObject)) {
+      return malformed("its body must be a JSON object of named arguments, got "
+          + (body == null ? "no body" : body.getClass().getSimpleName()));
+    }
+    if (call.headers().get("action") == null) {
+      return malformed("it has no 'action' header naming the method to call");
+    }
+    String deadline = call.headers().get(MeshProtocol.DEADLINE_HEADER);
+    if (deadline != null && isPast(deadline)) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.DEADLINE_EXCEEDED,
+          "Call to replica " + address + " of service '" + service + "' arrived after its deadline; it was not run"));
+    }
+    inFlight.incrementAndGet();
+    return Future.succeededFuture(new CountedMessage(call, this, System.nanoTime()));
+  }
+
+  private static boolean isPast(String deadlineEpochMs) {
+    try {
+      return System.currentTimeMillis() > Long.parseLong(deadlineEpochMs);
+    } catch (NumberFormatException e) {
+      return false; // a malformed deadline is no reason to refuse the call
+    }
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Completes once no call is in progress, or fails after {@code timeoutMs} with the number left. */
+  Future<Void> whenIdle(Vertx vertx, long timeoutMs) {
+    Promise<Void> promise = Promise.promise();
+    idle = promise;
+    if (inFlight.get() == 0) {
+      promise.tryComplete();
+    } else {
+      long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> promise.tryFail(
+          "replica " + address + " still had " + inFlight.get() + " call(s) in progress after " + timeoutMs + " ms"));
+      promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
+    return promise.future();
+  }
+
+  void answered() {
+    if (inFlight.decrementAndGet() == 0) {
+      Promise<Void> waiting = idle;
+      if (waiting != null) {
+        waiting.tryComplete();
+      }
+    }
+  }
+
+  private Future<Message<JsonObject>> malformed(String problem) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MALFORMED_CALL,
+        "Malformed call to replica " + address + " of service '" + service + "': " + problem
+            + ". Call it through the generated proxy for '" + service + "'."));
+  }
+}

@@ -1,0 +1,87 @@
+package io.busmesh.impl.replica;
+
+import io.busmesh.Publication;
+import io.busmesh.Replica;
+import io.busmesh.impl.registry.ReplicaRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+
+/**
+ * A replica served by this node: the generated proxy handler bound with {@link ServiceBinder} to
+ * the replica's own clustered address, behind a {@link CallGuard}, and its registry entry.
+ */
+public final class ReplicaEndpoint implements Publication {
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicaEndpoint.class);
+
+  private final Vertx vertx;
+  private final ReplicaRegistry registry;
+  private final Replica replica;
+  private final CallGuard guard;
+  private final MessageConsumer<JsonObject> consumer;
+  private final long drainTimeoutMs;
+  private Future<Void> closing;
+
+  private ReplicaEndpoint(Vertx vertx, ReplicaRegistry registry, Replica replica, CallGuard guard,
+                          MessageConsumer<JsonObject> consumer, long drainTimeoutMs) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.replica = replica;
+    this.guard = guard;
+    this.consumer = consumer;
+    this.drainTimeoutMs = drainTimeoutMs;
+  }
+
+  /**
+   * Binds {@code impl} at the replica's address, waits until the binding is known cluster-wide, then
+   * registers the replica, so no balancer learns of it before it can answer.
+   */
+  public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, Replica replica,
+                                                Class<T> iface, T impl, long drainTimeoutMs) {
+    CallGuard guard = new CallGuard(replica.service(), replica.address());
+    MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx)
+        .setAddress(replica.address())
+        .addInterceptor(guard)
+        .register(iface, impl);
+    ReplicaEndpoint endpoint = new ReplicaEndpoint(vertx, registry, replica, guard, consumer, drainTimeoutMs);
+    return consumer.completion()
+        .compose(v -> registry.add(replica))
+        .map(v -> (Publication) endpoint)
+        .onFailure(err -> consumer.unregister());
+  }
+
+  @Override
+  public Replica replica() {
+    return replica;
+  }
+
+  @Override
+  public int inFlight() {
+    return guard.inFlight();
+  }
+
+  @Override
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      // Registry first (and every balancer's acknowledgement), so no new call is routed here;
+      // then the calls already here finish; only then the address goes away. Unregistering
+      // earlier would drop calls in transit silently (the sender would only see a timeout).
+      closing = registry.remove(replica)
+          .recover(err -> {
+            log.warn("Could not remove replica " + replica.address() + " from the registry: " + err.getMessage());
+            return Future.succeededFuture();
+          })
+          .compose(v -> guard.whenIdle(vertx, drainTimeoutMs).recover(err -> {
+            log.warn("Closing before the drain ended: " + err.getMessage());
+            return Future.succeededFuture();
+          }))
+          .compose(v -> consumer.unregister());
+    }
+    return closing;
+  }
+}

@@ -1,0 +1,154 @@
+package io.busmesh.impl.load;
+
+import io.busmesh.Replica;
+import io.busmesh.impl.load.ReplicaLoad.Outcome;
+import io.busmesh.impl.metrics.CallWindow;
+import io.busmesh.ReplicaMetrics;
+import io.busmesh.test.FakeClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The time-dependent load figures, driven by a fake clock: no sleeping. */
+class LoadFiguresTest {
+
+  private static final long MS = 1_000_000L;
+  private final FakeClock clock = new FakeClock();
+  private final MeterRegistry meters = CallWindow.registry(clock);
+
+  @Test
+  void peakEwmaJumpsToASlowerSampleAndDecaysBack() {
+    LatencyEwma ewma = LatencyEwma.peak(10_000 * MS);
+    ewma.observe(10 * MS, clock.nanoTime());
+    ewma.observe(200 * MS, clock.nanoTime());
+    assertEquals(200 * MS, ewma.valueAt(clock.nanoTime()), 1.0, "a slower sample is taken at once");
+
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(200 * MS * Math.exp(-1), ewma.valueAt(clock.nanoTime()), 1e3, "decays with τ while idle");
+
+    for (int i = 0; i < 600; i++) { // 60 s = 6 τ of 10 ms samples
+      clock.advance(Duration.ofMillis(100));
+      ewma.observe(10 * MS, clock.nanoTime());
+    }
+    assertEquals(10 * MS, ewma.valueAt(clock.nanoTime()), 1 * MS, "converges to faster samples");
+  }
+
+  @Test
+  void smoothEwmaShrugsOffASpike() {
+    LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
+    for (int i = 0; i < 100; i++) {
+      clock.advance(Duration.ofMillis(10));
+      ewma.observe(2 * MS, clock.nanoTime());
+    }
+    clock.advance(Duration.ofMillis(10));
+    ewma.observe(40 * MS, clock.nanoTime());
+
+    assertEquals(2 * MS, ewma.valueAt(clock.nanoTime()), 0.1 * MS, "one 40 ms spike among 2 ms calls");
+  }
+
+  @Test
+  void decayingRateFollowsTheRecentShareOfFailures() {
+    DecayingRate rate = new DecayingRate(1_000 * MS);
+    for (int i = 0; i < 100; i++) {
+      clock.advance(Duration.ofMillis(50));
+      rate.record(i % 2 == 0, clock.nanoTime());
+    }
+    assertEquals(0.5, rate.rate(), 0.1);
+    for (int i = 0; i < 100; i++) {
+      clock.advance(Duration.ofMillis(50));
+      rate.record(false, clock.nanoTime());
+    }
+    assertTrue(rate.rate() < 0.01, "rate " + rate.rate());
+  }
+
+  @Test
+  void slowStartRampsLinearlyFromAFloorToFull() {
+    SlowStart slowStart = new SlowStart(10_000);
+    long started = clock.currentTimeMillis();
+
+    assertEquals(SlowStart.MIN_WARMTH, slowStart.warmth(started, started));
+    assertEquals(0.5, slowStart.warmth(started, started + 5_000), 1e-9);
+    assertEquals(1.0, slowStart.warmth(started, started + 10_000));
+    assertEquals(1.0, slowStart.warmth(started, started + 60_000));
+    assertEquals(1.0, new SlowStart(0).warmth(started, started), "a window of 0 turns it off");
+  }
+
+  @Test
+  void clusterInFlightMergesLocalSharedAndFreshSelfReports() {
+    Replica replica = new Replica("s", "r1", "n1", 1, "", clock.currentTimeMillis(), null);
+    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
+
+    long first = load.callStarted();
+    load.callStarted();
+    load.setRemoteInFlight(5);
+    assertEquals(7, load.clusterInFlight(), "2 of ours + 5 of the others");
+
+    load.callEnded(first, Outcome.SUCCESS, 20, 1_000);
+    assertEquals(20, load.clusterInFlight(), "the replica's own recent count wins when higher");
+
+    clock.advance(Duration.ofMillis(201));
+    assertEquals(6, load.clusterInFlight(), "a self-report older than its time to live is ignored");
+    assertEquals(1, load.localInFlight());
+  }
+
+  @Test
+  void failuresCountInTheErrorRateAndFaultsInTheFaultRate() {
+    Replica replica = new Replica("s", "r1", "n1", 1, "", clock.currentTimeMillis(), null);
+    ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
+    Outcome[] outcomes = {Outcome.SUCCESS, Outcome.SUCCESS, Outcome.APPLICATION_ERROR, Outcome.FAULT};
+    for (Outcome outcome : outcomes) {
+      long started = load.callStarted();
+      clock.advance(Duration.ofMillis(2));
+      load.callEnded(started, outcome, -1, -1);
+    }
+
+    ReplicaMetrics metrics = load.metrics("CLOSED");
+
+    assertEquals(4, metrics.calls());
+    assertEquals(0.5, metrics.errorRate());
+    assertEquals(0.25, metrics.faultRate());
+    assertEquals(2_000, metrics.p50Us(), 50);
+    assertEquals(0, metrics.localInFlight());
+    assertEquals(2, load.stats().succeeded());
+    assertEquals(2, load.stats().failed());
+  }
+
+  @Test
+  void theMetricsWindowForgetsCallsOlderThanItsSpan() {
+    CallWindow window = window("w");
+    window.record(1_000 * MS, true, true);
+    clock.advance(Duration.ofSeconds(6));
+    window.record(MS, false, false);
+
+    CallWindow.Figures recent = window.figures();
+    assertEquals(2, recent.calls(), "both halves still count");
+    assertEquals(1_000_000, recent.percentileMicros(0.99), 20_000);
+
+    clock.advance(Duration.ofSeconds(6));
+    CallWindow.Figures later = window.figures();
+    assertEquals(1, later.calls(), "the older half rotated out");
+    assertEquals(0.0, later.errorRate());
+    assertEquals(1_000, later.percentileMicros(0.99), 20, "the slow call left the percentiles too");
+  }
+
+  @Test
+  void aReplicasWindowAlsoFeedsItsServicesWindow() {
+    CallWindow service = window("*");
+    CallWindow replica = new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", "r1"), service, 0.5, 0.99);
+    replica.record(2 * MS, false, false);
+    window("r2").record(3 * MS, false, false);
+
+    assertEquals(1, replica.figures().calls());
+    assertEquals(1, service.figures().calls());
+    assertEquals(2_000, service.figures().meanMicros(), 1e-9);
+  }
+
+  private CallWindow window(String replica) {
+    return new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", replica), null, 0.5, 0.99);
+  }
+}
