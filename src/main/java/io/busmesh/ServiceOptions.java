@@ -1,6 +1,6 @@
 package io.busmesh;
 
-import io.busmesh.strategy.Strategy;
+import io.busmesh.strategy.StrategyFactory;
 import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.load.Clock;
 import io.vertx.core.json.JsonArray;
@@ -33,7 +33,7 @@ public class ServiceOptions {
   /** Backup requests allowed per call: 5% extra load at most. */
   public static final double DEFAULT_HEDGE_BUDGET_RATIO = 0.05;
 
-  private String strategy = DEFAULT_STRATEGY;
+  private StrategyFactory strategy = StrategyFactory.named(DEFAULT_STRATEGY);
   private JsonObject strategyOptions = new JsonObject();
   private long callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
   private long slowStartMs = DEFAULT_SLOW_START_MS;
@@ -85,10 +85,13 @@ public class ServiceOptions {
         "ewmaDecayMs", "maxAttempts", "attemptTimeoutMs", "retryableMethods", "breaker", "retryBudgetRatio",
         "retryBudgetMinPerSecond", "faultMode", "failsafeValue", "idempotentMethods", "hedgePercentile",
         "hedgeBudgetRatio", "outlierEjection");
-    String name = in.string("strategy", defaults.strategy);
-    JsonObject settings = in.object("strategyOptions",
-        json != null && json.containsKey("strategy") ? new JsonObject() : defaults.strategyOptions);
-    setStrategy(name, settings);
+    boolean named = json != null && json.containsKey("strategy");
+    JsonObject settings = in.object("strategyOptions", named ? new JsonObject() : defaults.strategyOptions);
+    try {
+      setStrategy(named ? StrategyFactory.named(in.string("strategy", null)) : defaults.strategy, settings);
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith("Invalid") ? e : new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+    }
     setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
     setSlowStartMs(in.nonNegativeLong("slowStartMs", defaults.slowStartMs));
     setEwmaDecayMs(in.positiveLong("ewmaDecayMs", defaults.ewmaDecayMs));
@@ -114,17 +117,23 @@ public class ServiceOptions {
     }
   }
 
+  /** The name of the balancing strategy. */
   public String getStrategy() {
+    return strategy.name();
+  }
+
+  /** The factory that makes the service's strategy on each node. */
+  public StrategyFactory getStrategyFactory() {
     return strategy;
   }
 
-  /** Settings of the strategy, as given to {@link Strategy#named(String, JsonObject)}; empty when it has none. */
+  /** Settings of the strategy, as given to {@link StrategyFactory#create}; empty when it has none. */
   public JsonObject getStrategyOptions() {
     return strategyOptions.copy();
   }
 
   /**
-   * Uses {@code strategy} with no settings.
+   * Uses the strategy named {@code strategy} (built in, or registered; see {@link StrategyFactory}) with no settings.
    *
    * @throws IllegalArgumentException naming the known strategies when {@code strategy} is not one,
    *                                  or when it cannot run without settings
@@ -135,9 +144,21 @@ public class ServiceOptions {
 
   /** @throws IllegalArgumentException naming the unknown strategy or the bad setting */
   public ServiceOptions setStrategy(String strategy, JsonObject strategyOptions) {
+    return setStrategy(StrategyFactory.named(strategy), strategyOptions);
+  }
+
+  /**
+   * Uses strategies made by {@code factory}, e.g. your own: {@code setStrategy(StrategyFactory.of("zone-affinity",
+   * s -> new ZoneAffinity(s)), settings)}. Its name then also selects it in {@code Mesh.useStrategy} on this node.
+   *
+   * @throws IllegalArgumentException naming the bad setting, as the factory reports it
+   */
+  public ServiceOptions setStrategy(StrategyFactory factory, JsonObject strategyOptions) {
     JsonObject settings = strategyOptions == null ? new JsonObject() : strategyOptions.copy();
-    Strategy.named(strategy, settings); // validates now rather than on the first call
-    this.strategy = strategy;
+    if (factory.create(settings) == null) { // validates now rather than on the first call
+      throw new IllegalArgumentException("Strategy factory '" + factory.name() + "' made no strategy (null)");
+    }
+    this.strategy = factory;
     this.strategyOptions = settings;
     return this;
   }
@@ -317,7 +338,7 @@ public class ServiceOptions {
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("strategy", strategy);
+    JsonObject json = new JsonObject().put("strategy", strategy.name());
     if (!strategyOptions.isEmpty()) {
       json.put("strategyOptions", strategyOptions.copy());
     }

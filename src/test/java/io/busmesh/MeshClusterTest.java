@@ -7,6 +7,7 @@ import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
 import io.busmesh.test.MetricsProbe;
+import io.busmesh.test.FirstReplicaStrategy;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,6 +91,30 @@ class MeshClusterTest {
     Map<String, ReplicaStats> stats = mesh.stats("calculator");
     assertEquals(addresses.stream().sorted().toList(), List.copyOf(stats.keySet()));
     stats.values().forEach(s -> assertEquals(100, s.succeeded(), "calls answered by " + s.address()));
+  }
+
+  @Test
+  void aUserStrategyNamedInConfOrSwitchedToAtRunTimePlacesEveryCall() throws Exception {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Vertx server = cluster.addNode();
+      addresses.add(publishCalculator(server, join(server), "calculator").replica().address());
+    }
+    addresses.sort(null);
+    Vertx caller = cluster.addNode();
+    // Registered through META-INF/services, chosen by name as in a conf file.
+    Mesh mesh = Mesh.join(caller, new MeshOptions(new JsonObject().put("services", new JsonObject()
+        .put("calculator", new JsonObject().put("strategy", FirstReplicaStrategy.NAME))))).await(30, TimeUnit.SECONDS);
+    awaitReplicas(mesh, "calculator", 3);
+    Calculator calculator = calculatorProxy(caller, "calculator");
+
+    runCalls(calculator, 30);
+    assertEquals(30, mesh.stats("calculator").get(addresses.get(0)).succeeded(), "every call to the first replica");
+
+    String last = addresses.get(2);
+    mesh.useStrategy("calculator", FirstReplicaStrategy.NAME, new JsonObject().put("suffix", last)).await(5, TimeUnit.SECONDS);
+    runCalls(calculator, 20);
+    assertEquals(20, mesh.stats("calculator").get(last).succeeded(), "every call to the replica its settings name");
   }
 
   @Test

@@ -37,8 +37,9 @@ class MeshOptionsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject()
         .put("services", new JsonObject().put("calculator", new JsonObject().put("strategy", "fastest")))));
 
-    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, "
-        + "least-in-flight, p2c, peak-ewma, random, round-robin, weighted]", e.getMessage());
+    assertEquals("Invalid mesh options 'services.calculator': Unknown balancing strategy 'fastest'; use one of "
+        + "[adaptive, consistent-hash, first-replica, least-in-flight, p2c, peak-ewma, random, round-robin, weighted], "
+        + "or register yours (see io.busmesh.strategy.StrategyFactory)", e.getMessage());
   }
 
   @Test

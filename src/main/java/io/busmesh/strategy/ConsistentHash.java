@@ -1,7 +1,6 @@
 package io.busmesh.strategy;
 
 import io.busmesh.ConfigReader;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -21,7 +20,7 @@ final class ConsistentHash implements Strategy {
 
   private final HashKey key;
   private final RandomPick keyless;
-  private List<? extends Candidate> ringList;
+  private List<?> ringList;
   private HashRing ring;
 
   ConsistentHash(HashKey key, RandomGenerator random) {
@@ -36,7 +35,7 @@ final class ConsistentHash implements Strategy {
   }
 
   @Override
-  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
+  public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     String callKey = key.of(call);
     if (callKey == null) {
       return keyless.pick(candidates, call);

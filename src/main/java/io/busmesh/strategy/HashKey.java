@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -34,17 +33,18 @@ final class HashKey {
   }
 
   /** The key of {@code call}, or null when the call has none (no such header, argument or body). */
-  String of(Message<?> call) {
+  String of(CallInfo call) {
     if (call == null) {
       return null;
     }
     if (header) {
       return call.headers().get(name);
     }
-    if (!(call.body() instanceof JsonObject body)) {
+    JsonObject arguments = call.arguments();
+    if (arguments == null) {
       return null;
     }
-    Object value = body.getValue(name);
+    Object value = arguments.getValue(name);
     return value == null || value instanceof String ? (String) value : value.toString();
   }
 

@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,12 +26,12 @@ final class LeastInFlight implements Strategy {
   }
 
   @Override
-  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
-    Candidate best = candidates.get(0);
+  public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
+    C best = candidates.get(0);
     double lowest = Warmth.load(best);
     int tied = 1;
     for (int i = 1, size = candidates.size(); i < size; i++) {
-      Candidate candidate = candidates.get(i);
+      C candidate = candidates.get(i);
       double load = Warmth.load(candidate);
       if (load < lowest) {
         best = candidate;

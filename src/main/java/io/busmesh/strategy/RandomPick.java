@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,11 +24,11 @@ final class RandomPick implements Strategy {
   }
 
   @Override
-  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
+  public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     int size = candidates.size();
-    Candidate warmest = null;
+    C warmest = null;
     for (int draw = 0; draw < size; draw++) {
-      Candidate candidate = candidates.get(random.nextInt(size));
+      C candidate = candidates.get(random.nextInt(size));
       if (Warmth.admits(candidate, random)) {
         return candidate;
       }

@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,13 +26,13 @@ final class RoundRobin implements Strategy {
   }
 
   @Override
-  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
+  public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     int size = candidates.size();
     int start = Math.floorMod(next, size);
-    Candidate warmest = null;
+    C warmest = null;
     for (int step = 0; step < size; step++) {
       int index = start + step < size ? start + step : start + step - size;
-      Candidate candidate = candidates.get(index);
+      C candidate = candidates.get(index);
       if (Warmth.admits(candidate, random)) {
         next = index + 1;
         return candidate;

@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -21,7 +20,7 @@ abstract class TwoChoices implements Strategy {
   }
 
   @Override
-  public final Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
+  public final <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     int size = candidates.size();
     if (size == 1) {
       return candidates.get(0);
@@ -31,8 +30,8 @@ abstract class TwoChoices implements Strategy {
     if (second >= first) {
       second++; // uniform over the other size - 1 replicas
     }
-    Candidate a = candidates.get(first);
-    Candidate b = candidates.get(second);
+    C a = candidates.get(first);
+    C b = candidates.get(second);
     return prefersSecond(a, b) ? b : a;
   }
 

@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.eventbus.Message;
 
 import java.util.List;
 
@@ -13,11 +12,11 @@ import java.util.List;
  */
 final class WeightedRoundRobin implements Strategy {
 
-  private List<? extends Candidate> scoredList;
+  private List<?> scoredList;
   private double[] scores = new double[0];
 
   @Override
-  public Candidate pick(List<? extends Candidate> candidates, Message<?> call) {
+  public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     int size = candidates.size();
     if (candidates != scoredList) {
       scoredList = candidates;
@@ -26,7 +25,7 @@ final class WeightedRoundRobin implements Strategy {
     double total = 0;
     int best = 0;
     for (int i = 0; i < size; i++) {
-      Candidate candidate = candidates.get(i);
+      C candidate = candidates.get(i);
       double weight = candidate.replica().weight() * candidate.warmth();
       total += weight;
       scores[i] += weight;

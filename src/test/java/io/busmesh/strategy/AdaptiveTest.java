@@ -52,10 +52,10 @@ class AdaptiveTest {
 
   @Test
   void theLatencyFloorIsASettingAndMustBePositive() {
-    assertTrue(Strategy.named("adaptive", new JsonObject().put("latencyFloorMicros", 200)) instanceof Adaptive);
+    assertTrue(StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 200)) instanceof Adaptive);
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Strategy.named("adaptive", new JsonObject().put("latencyFloorMicros", 0)));
+        () -> StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 0)));
     assertEquals("Invalid settings of strategy 'adaptive': 'latencyFloorMicros' must be a positive integer, got 0.",
         e.getMessage());
   }

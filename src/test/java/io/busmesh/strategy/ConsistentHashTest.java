@@ -98,7 +98,7 @@ class ConsistentHashTest {
 
   @Test
   void aHeaderCanBeTheKey() {
-    Strategy strategy = Strategy.named("consistent-hash", new JsonObject().put("hashKey", "header:x-session"));
+    Strategy strategy = StrategyFactory.named("consistent-hash").create(new JsonObject().put("hashKey", "header:x-session"));
 
     Set<Candidate> sessions = new HashSet<>();
     for (int session = 0; session < 100; session++) {
@@ -111,7 +111,7 @@ class ConsistentHashTest {
 
   @Test
   void anArgumentCanBeTheKeyWhateverTheOtherArguments() {
-    Strategy strategy = Strategy.named("consistent-hash", new JsonObject().put("hashKey", "arg:a"));
+    Strategy strategy = StrategyFactory.named("consistent-hash").create(new JsonObject().put("hashKey", "arg:a"));
 
     Candidate first = strategy.pick(ten, FakeCall.withArguments(new JsonObject().put("a", 42).put("b", 1)));
     for (int b = 2; b < 50; b++) {
@@ -149,7 +149,7 @@ class ConsistentHashTest {
   }
 
   private static String rejection(JsonObject settings) {
-    return assertThrows(IllegalArgumentException.class, () -> Strategy.named("consistent-hash", settings)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> StrategyFactory.named("consistent-hash").create(settings)).getMessage();
   }
 
   /** Where each of the {@value #KEYS} keys goes; one candidate list at a time, as the balancer passes them. */

@@ -1,13 +1,10 @@
 package io.busmesh.strategy;
 
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
-/** A call as a strategy sees it (headers and a JSON body of arguments); it cannot be answered. */
-public final class FakeCall implements Message<Object> {
+/** A call as a strategy sees it: headers and a body of arguments. */
+public final class FakeCall implements CallInfo {
 
   private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
   private final Object body;
@@ -31,8 +28,13 @@ public final class FakeCall implements Message<Object> {
   }
 
   @Override
-  public String address() {
+  public String service() {
     return "s";
+  }
+
+  @Override
+  public String method() {
+    return headers.get("action");
   }
 
   @Override
@@ -41,27 +43,7 @@ public final class FakeCall implements Message<Object> {
   }
 
   @Override
-  public Object body() {
-    return body;
-  }
-
-  @Override
-  public String replyAddress() {
-    return null;
-  }
-
-  @Override
-  public boolean isSend() {
-    return true;
-  }
-
-  @Override
-  public void reply(Object message, DeliveryOptions options) {
-    throw new UnsupportedOperationException("a strategy must not answer the call");
-  }
-
-  @Override
-  public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-    throw new UnsupportedOperationException("a strategy must not answer the call");
+  public JsonObject arguments() {
+    return body instanceof JsonObject arguments ? arguments : null;
   }
 }

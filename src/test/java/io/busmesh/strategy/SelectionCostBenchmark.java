@@ -4,7 +4,6 @@ import io.busmesh.Replica;
 import io.busmesh.strategy.Candidate;
 import io.busmesh.strategy.FakeCall;
 import io.busmesh.strategy.Strategy;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,7 +46,7 @@ public class SelectionCostBenchmark {
 
   private Strategy picker;
   private List<Candidate> candidates;
-  private final Message<?>[] calls = new Message<?>[CALLS];
+  private final CallInfo[] calls = new CallInfo[CALLS];
   private int next;
 
   @Setup
@@ -63,7 +62,7 @@ public class SelectionCostBenchmark {
       calls[i] = FakeCall.withArguments(new JsonObject().put("user", "user-" + i).put("amount", i));
     }
     JsonObject settings = strategy.equals("consistent-hash") ? new JsonObject().put("hashKey", "arg:user") : new JsonObject();
-    picker = Strategy.named(strategy, settings);
+    picker = StrategyFactory.named(strategy).create(settings);
     picker.pick(candidates, calls[0]); // builds what a strategy caches per candidate list (the hash ring)
   }
 

@@ -1,5 +1,6 @@
 package io.busmesh.strategy;
 
+import io.busmesh.test.FirstReplicaStrategy;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class StrategyTest {
 
   @Test
   void roundRobinCyclesInOrder() {
-    Strategy strategy = Strategy.named("round-robin");
+    Strategy strategy = StrategyFactory.named("round-robin").create(new JsonObject());
 
     StringBuilder picks = new StringBuilder();
     for (int i = 0; i < 6; i++) {
@@ -54,7 +55,7 @@ class StrategyTest {
 
   @Test
   void randomReachesEveryReplica() {
-    Strategy strategy = Strategy.named("random");
+    Strategy strategy = StrategyFactory.named("random").create(new JsonObject());
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 3_000; i++) {
       counts.merge(strategy.pick(three, null).replica().address(), 1, Integer::sum);
@@ -79,26 +80,53 @@ class StrategyTest {
   @Test
   void everyStrategyIsKnownByNameAndPicksAReplica() {
     assertEquals(Set.of("adaptive", "consistent-hash", "least-in-flight", "p2c", "peak-ewma", "random", "round-robin",
-        "weighted"), Strategy.Registry.BY_NAME.keySet());
-    for (String name : Strategy.Registry.BY_NAME.keySet()) {
+        "weighted", FirstReplicaStrategy.NAME), StrategyFactory.names());
+    for (String name : StrategyFactory.names()) {
       JsonObject settings = name.equals("consistent-hash") ? new JsonObject().put("hashKey", "arg:a") : new JsonObject();
-      Candidate picked = Strategy.named(name, settings).pick(three, FakeCall.withArguments(new JsonObject().put("a", 1)));
+      Candidate picked = StrategyFactory.named(name).create(settings).pick(three, FakeCall.withArguments(new JsonObject().put("a", 1)));
       assertTrue(three.contains(picked), name + " picked " + picked);
     }
   }
 
   @Test
   void anUnknownNameIsRejectedListingTheKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Strategy.named("fastest"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StrategyFactory.named("fastest").create(new JsonObject()));
 
-    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, least-in-flight, p2c, "
-        + "peak-ewma, random, round-robin, weighted]", e.getMessage());
+    assertEquals("Unknown balancing strategy 'fastest'; use one of [adaptive, consistent-hash, first-replica, "
+        + "least-in-flight, p2c, peak-ewma, random, round-robin, weighted], or register yours (see "
+        + "io.busmesh.strategy.StrategyFactory)", e.getMessage());
+  }
+
+  @Test
+  void aStrategyRegisteredThroughTheServiceLoaderIsChosenByNameWithItsSettings() {
+    Strategy strategy = StrategyFactory.named(FirstReplicaStrategy.NAME).create(new JsonObject().put("suffix", "3"));
+
+    assertSame(three.get(2), strategy.pick(three, FakeCall.withArguments(new JsonObject())));
+    assertThrows(IllegalArgumentException.class,
+        () -> StrategyFactory.named(FirstReplicaStrategy.NAME).create(new JsonObject().put("sufix", "3")));
+  }
+
+  @Test
+  void aFactoryGivenInCodeIsUsedAndValidatedAtOnce() {
+    StrategyFactory last = StrategyFactory.of("last-replica", settings -> new Strategy() {
+      @Override
+      public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
+        return candidates.get(candidates.size() - 1);
+      }
+    });
+    io.busmesh.ServiceOptions options = new io.busmesh.ServiceOptions().setStrategy(last, new JsonObject());
+
+    assertEquals("last-replica", options.getStrategy());
+    assertSame(three.get(2), options.getStrategyFactory().create(options.getStrategyOptions()).pick(three, null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new io.busmesh.ServiceOptions()
+        .setStrategy(StrategyFactory.of("broken", settings -> null), new JsonObject()));
+    assertEquals("Strategy factory 'broken' made no strategy (null)", e.getMessage());
   }
 
   @Test
   void aSettingGivenToAStrategyWithoutSettingsIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Strategy.named("p2c", new JsonObject().put("hashKey", "arg:a")));
+        () -> StrategyFactory.named("p2c").create(new JsonObject().put("hashKey", "arg:a")));
 
     assertEquals("Invalid settings of strategy 'p2c': unknown key [hashKey]; the keys it accepts are [].", e.getMessage());
   }

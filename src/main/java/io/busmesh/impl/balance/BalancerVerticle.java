@@ -2,6 +2,7 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.strategy.Strategy;
+import io.busmesh.strategy.StrategyFactory;
 
 import io.busmesh.MeshOptions;
 import io.busmesh.Replica;
@@ -49,6 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The one balancer of a node. It keeps this node's {@link ReplicaView} (pushed changes, a periodic
@@ -138,19 +141,34 @@ public final class BalancerVerticle extends VerticleBase {
     return onLoop(() -> metricsOf(service));
   }
 
-  /** Switches {@code service} to another strategy on this node, without a restart. */
+  /**
+   * Switches {@code service} to another strategy on this node, without a restart: one named in this
+   * node's options, else a built-in or registered one.
+   */
   public Future<Void> useStrategy(String service, String name, JsonObject settings) {
     Strategy strategy;
     try {
-      strategy = Strategy.named(name, settings);
-    } catch (IllegalArgumentException e) {
+      strategy = strategyFactory(name).create(settings == null ? new JsonObject() : settings);
+    } catch (RuntimeException e) {
       return Future.failedFuture(e);
+    }
+    if (strategy == null) {
+      return Future.failedFuture(new IllegalArgumentException("Strategy factory '" + name + "' made no strategy (null)"));
     }
     return onLoop(() -> {
       ensureRoute(service).useStrategy(name, strategy);
       log.info("Service '" + service + "' now balanced with strategy '" + name + "'");
       return null;
     });
+  }
+
+  private StrategyFactory strategyFactory(String name) {
+    return Stream.concat(Stream.of(options.getDefaults()),
+            StreamSupport.stream(options.configuredServices().spliterator(), false).map(options::forService))
+        .map(ServiceOptions::getStrategyFactory)
+        .filter(factory -> factory.name().equals(name))
+        .findFirst()
+        .orElseGet(() -> StrategyFactory.named(name));
   }
 
   private <T> Future<T> onLoop(Supplier<T> action) {

@@ -1,15 +1,19 @@
 package io.busmesh.impl.balance;
 
 import io.busmesh.FaultMode;
+import io.busmesh.MeshProtocol;
 import io.busmesh.impl.fault.Failures;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.busmesh.strategy.CallInfo;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 
 import java.util.ArrayList;
@@ -21,7 +25,7 @@ import java.util.List;
  * call's deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also
  * sends a backup attempt when the first is slow, and the first answer wins. Runs on the balancer's loop.
  */
-final class RoutedCall {
+final class RoutedCall implements CallInfo {
 
   private final ServiceRoute route;
   private final Message<Object> call;
@@ -76,7 +80,13 @@ final class RoutedCall {
     }
     long attemptTimeout = route.options().getAttemptTimeoutMs();
     long timeoutMs = attemptTimeout > 0 ? Math.min(attemptTimeout, remainingMs) : remainingMs;
-    ReplicaClient replica = (ReplicaClient) route.strategy().pick(candidates, call);
+    ReplicaClient replica = route.strategy().pick(candidates, this);
+    if (replica == null) {
+      finish(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "Call to service '" + route.service()
+          + "' failed: its strategy '" + route.strategyName() + "' picked no replica of " + candidates.size()
+          + "; a Strategy must return one of the candidates it is given"));
+      return false;
+    }
     tried.add(replica);
     outstanding++;
     replica.forward(call, timeoutMs, deadlineEpochMs, route.panicking()).onComplete(answer -> answered(replica, answer));
@@ -146,6 +156,26 @@ final class RoutedCall {
     } else {
       launch();
     }
+  }
+
+  @Override
+  public String service() {
+    return route.service();
+  }
+
+  @Override
+  public String method() {
+    return call.headers().get(MeshProtocol.ACTION_HEADER);
+  }
+
+  @Override
+  public MultiMap headers() {
+    return call.headers();
+  }
+
+  @Override
+  public JsonObject arguments() {
+    return call.body() instanceof JsonObject arguments ? arguments : null;
   }
 
   private int attemptsSent() {

@@ -75,7 +75,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.window = new CallWindow(meters, clock, metricsWindowMs,
         Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
-    useStrategy(options.getStrategy(), Strategy.named(options.getStrategy(), options.getStrategyOptions()));
+    useStrategy(options.getStrategy(), options.getStrategyFactory().create(options.getStrategyOptions()));
   }
 
   /** Switches strategy; the next call uses it. */
