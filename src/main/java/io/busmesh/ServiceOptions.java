@@ -235,7 +235,10 @@ public class ServiceOptions {
     return retryableMethods;
   }
 
-  /** Methods whose application errors ({@code ServiceException}) may be retried on another replica. */
+  /**
+   * Methods whose own failures ({@code ServiceException}) may be retried on another replica. The
+   * method ran and failed: list only methods that may run twice.
+   */
   public ServiceOptions setRetryableMethods(Set<String> retryableMethods) {
     this.retryableMethods = Set.copyOf(retryableMethods);
     return this;
@@ -296,7 +299,11 @@ public class ServiceOptions {
     return idempotentMethods;
   }
 
-  /** Methods that may run twice: only these are hedged. */
+  /**
+   * Methods that may run twice, besides those the service interface declares {@link Idempotent}: a
+   * call of one of them whose answer was lost (timeout, the replica's node died) is run again on
+   * another replica, and only these are hedged. Any other call is retried only when it provably never ran.
+   */
   public ServiceOptions setIdempotentMethods(Set<String> idempotentMethods) {
     this.idempotentMethods = Set.copyOf(idempotentMethods);
     return this;

@@ -12,6 +12,7 @@ import io.busmesh.impl.balance.BalancerVerticle;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.registry.ReplicaRegistry;
+import io.busmesh.impl.replica.IdempotentMethods;
 import io.busmesh.impl.replica.ReplicaEndpoint;
 import io.vertx.core.Closeable;
 import io.vertx.core.Future;
@@ -87,7 +88,7 @@ public final class MeshImpl implements Mesh {
     }
     String address = MeshProtocol.REPLICA_ADDRESS_PREFIX + service + "." + nodeId() + "." + replicaSequence.incrementAndGet();
     Replica replica = new Replica(service, address, nodeId(), publishOptions.getWeight(), publishOptions.getZone(),
-        System.currentTimeMillis(), publishOptions.getMetadata());
+        System.currentTimeMillis(), publishOptions.getMetadata(), IdempotentMethods.declaredBy(iface));
     return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, options.getDrainTimeoutMs())
         .map(publication -> {
           Publication tracked = new TrackedPublication(publication);

@@ -1,13 +1,16 @@
 package io.busmesh.examples.calculator;
 
+import io.busmesh.Idempotent;
 import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.core.Future;
 
 /**
  * Integer arithmetic as a service. An ordinary {@code @ProxyGen} interface: the build generates
- * {@code CalculatorVertxEBProxy} and {@code CalculatorVertxProxyHandler}; busmesh needs nothing more.
+ * {@code CalculatorVertxEBProxy} and {@code CalculatorVertxProxyHandler}. Every method is a pure
+ * function, so {@link Idempotent}: busmesh may run a call again on another replica when its answer was lost.
  */
 @ProxyGen
+@Idempotent
 public interface Calculator {
 
   /** Failure code of a division by zero. */

@@ -8,7 +8,7 @@ import io.busmesh.MeshOptions;
 import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceOptions;
-import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadExchange;
@@ -294,6 +294,9 @@ public final class BalancerVerticle extends VerticleBase {
       boolean unchanged = current != null && current.size() == replicas.size()
           && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
       nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
+      if (!unchanged) {
+        routes.get(service).setDeclaredIdempotent(declaredByAll(replicas));
+      }
     }
     candidates = nextCandidates;
     refreshAvailable();
@@ -304,6 +307,13 @@ public final class BalancerVerticle extends VerticleBase {
         }
       }
     }
+  }
+
+  /** Methods every replica declares idempotent: while replicas disagree (a rolling upgrade), the cautious answer. */
+  private static Set<String> declaredByAll(List<Replica> replicas) {
+    Set<String> common = new HashSet<>(replicas.get(0).idempotentMethods());
+    replicas.forEach(r -> common.retainAll(r.idempotentMethods()));
+    return Set.copyOf(common);
   }
 
   private void evaluateOutliers() {
@@ -405,7 +415,7 @@ public final class BalancerVerticle extends VerticleBase {
     return client;
   }
 
-  /** The replica's circuit breaker: only faults count as failures, not the service's own errors. */
+  /** The replica's circuit breaker: only faults count as failures, not the service's own errors nor refusals. */
   private CircuitBreaker breakerFor(Replica replica, ServiceOptions service) {
     CircuitBreakerOptions breakerOptions = new CircuitBreakerOptions()
         .setMaxFailures(5).setResetTimeout(5_000).setFailuresRollingWindow(10_000);
@@ -420,7 +430,7 @@ public final class BalancerVerticle extends VerticleBase {
       breakerOptions.setNotificationAddress(null);
     }
     CircuitBreaker breaker = CircuitBreaker.create("busmesh:" + replica.address(), vertx, breakerOptions);
-    breaker.<Object>failurePolicy(attempt -> attempt.failed() && !Failures.isApplicationError(attempt.cause()));
+    breaker.<Object>failurePolicy(attempt -> attempt.failed() && AttemptFailure.of(attempt.cause()).isFault());
     breaker.openHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.OPEN)));
     breaker.halfOpenHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.HALF_OPEN)));
     breaker.closeHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.CLOSED)));

@@ -4,7 +4,7 @@ import io.busmesh.MeshProtocol;
 import io.busmesh.strategy.Candidate;
 
 import io.busmesh.Replica;
-import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.load.LoadHeaders;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
@@ -84,7 +84,8 @@ final class ReplicaClient implements Candidate {
         load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), LoadHeaders.SERVER_IN_FLIGHT),
             LoadHeaders.read(reply.headers(), LoadHeaders.SERVICE_MICROS) * 1_000);
       } else {
-        load.callEnded(started, Failures.isApplicationError(answer.cause()) ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
+        load.callEnded(started, AttemptFailure.of(answer.cause()) == AttemptFailure.APPLICATION_ERROR
+            ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
       }
     });
     eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(answer -> {

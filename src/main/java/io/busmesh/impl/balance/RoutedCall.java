@@ -2,10 +2,10 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.FaultMode;
 import io.busmesh.MeshProtocol;
-import io.busmesh.impl.fault.Failures;
+import io.busmesh.impl.fault.AttemptFailure;
+import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.busmesh.strategy.CallInfo;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
@@ -21,9 +21,11 @@ import java.util.List;
 
 /**
  * One call through the mesh: attempts on replicas picked by the service's strategy until one
- * answers. After a failure that is safe to retry it falls back to a different replica, within the
- * call's deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also
- * sends a backup attempt when the first is slow, and the first answer wins. Runs on the balancer's loop.
+ * answers. After a failure that is safe to retry ({@link AttemptFailure#retryable}: the call never
+ * ran, or its method is idempotent) it falls back to a different replica, within the call's
+ * deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also sends a
+ * backup attempt for an idempotent method when the first is slow, and the first answer wins. A call
+ * that may have run and cannot be retried fails saying so. Runs on the balancer's loop.
  */
 final class RoutedCall implements CallInfo {
 
@@ -37,6 +39,7 @@ final class RoutedCall implements CallInfo {
   /** Picks whose breaker refused the attempt without sending it (open, or half-open with its probe under way). */
   private int refused;
   private List<String> failures; // created on the first failure: most calls have none
+  private Throwable lastFailure;
   private int outstanding;
   private boolean done;
   private long hedgeTimer = -1;
@@ -70,7 +73,7 @@ final class RoutedCall implements CallInfo {
       return false; // no backup possible; the attempt under way decides
     }
     if (candidates.isEmpty()) {
-      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", null));
+      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", lastFailure));
       return false;
     }
     if (remainingMs < 1) {
@@ -95,8 +98,7 @@ final class RoutedCall implements CallInfo {
 
   /** In hedged mode, for an idempotent method: a backup attempt once this one outlives the trigger. */
   private void scheduleHedge() {
-    if (route.options().getFaultMode() != FaultMode.HEDGED
-        || !route.options().getIdempotentMethods().contains(call.headers().get("action"))) {
+    if (route.options().getFaultMode() != FaultMode.HEDGED || !route.isIdempotent(method())) {
       return;
     }
     long delayNanos = route.hedgeTrigger().delayNanos();
@@ -130,11 +132,13 @@ final class RoutedCall implements CallInfo {
       return;
     }
     Throwable cause = answer.cause();
+    AttemptFailure failure = AttemptFailure.of(cause);
     if (failures == null) {
       failures = new ArrayList<>(2);
     }
     failures.add(replica.replica().address() + " (" + describe(cause) + ")");
-    if (cause instanceof OpenCircuitException) {
+    lastFailure = cause;
+    if (failure == AttemptFailure.REFUSED_BY_BREAKER) {
       refused++; // nothing was sent: it costs neither an attempt nor the retry budget
       if (outstanding == 0) {
         launch();
@@ -144,10 +148,13 @@ final class RoutedCall implements CallInfo {
     if (outstanding > 0) {
       return; // the other attempt may still answer
     }
+    String method = method();
+    boolean idempotent = route.isIdempotent(method);
     boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
-        && Failures.isRetryable(cause, route.options().getRetryableMethods().contains(call.headers().get("action")));
+        && failure.retryable(idempotent, route.options().getRetryableMethods().contains(method));
     if (!retryable) {
-      finish(tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
+      finish(failure == AttemptFailure.OUTCOME_UNKNOWN && !idempotent ? outcomeUnknown(replica, cause)
+          : tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
     } else if (attemptsSent() >= route.options().getMaxAttempts()) {
       finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause));
     } else if (!route.budget().tryRetry()) {
@@ -199,6 +206,22 @@ final class RoutedCall implements CallInfo {
     } else {
       call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);
     }
+  }
+
+  /**
+   * The error of a call that reached a replica and lost its answer, of a method not declared
+   * idempotent: running it again elsewhere could run it twice, so the caller must decide.
+   */
+  private ReplyException outcomeUnknown(ReplicaClient replica, Throwable cause) {
+    String method = method();
+    String why = cause instanceof ReplicaGoneException ? "its node left the cluster while the call was in flight"
+        : "no answer came (" + describe(cause) + ")";
+    String earlier = failures.size() > 1 ? " Earlier attempts: " + String.join(", ", failures.subList(0, failures.size() - 1)) + "." : "";
+    return new ReplyException(ReplyFailure.TIMEOUT, MeshProtocol.OUTCOME_UNKNOWN, "Call to service '" + route.service()
+        + "' (method '" + method + "') may or may not have run on replica " + replica.replica().address() + ": " + why
+        + ". It was not run again on another replica because '" + method + "' is not declared idempotent: if running it"
+        + " twice is safe, mark it @Idempotent in the service interface or list it in the service's idempotentMethods;"
+        + " otherwise check whether it took effect before calling again." + earlier);
   }
 
   /**

@@ -50,6 +50,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final Vertx vertx;
   private final OutlierDetector outliers; // null when ejection is off
   private Set<String> ejected = Set.of();
+  /** Methods that every replica of the service declares {@code @Idempotent}. */
+  private Set<String> declaredIdempotent = Set.of();
   private Strategy strategy;
   private String strategyName;
 
@@ -133,6 +135,16 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** A method that may run twice: declared idempotent by every replica in the view, or listed in this node's options. */
+  boolean isIdempotent(String method) {
+    return method != null && (declaredIdempotent.contains(method) || options.getIdempotentMethods().contains(method));
+  }
+
+  /** What the service's replicas declare, as the view changed. */
+  void setDeclaredIdempotent(Set<String> methods) {
+    declaredIdempotent = methods;
   }
 
   /** Replicas currently ejected as outliers. */

@@ -1,7 +1,6 @@
 package io.busmesh.impl.replica;
 
 import io.busmesh.MeshProtocol;
-import io.busmesh.impl.fault.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * First stop of every call at a replica, installed as a service-proxy interceptor: it rejects a
- * malformed message with a clear error (so the generated handler never sees it) and counts the
- * calls in progress, which lets a closing replica wait for them.
+ * malformed message with a clear error (so the generated handler never sees it), refuses calls that
+ * arrive late or after the replica started closing (they never run, so the caller's mesh may run
+ * them elsewhere), and counts the calls in progress, which lets a closing replica wait for them.
  */
 final class CallGuard implements ServiceInterceptor {
 
@@ -27,6 +27,7 @@ final class CallGuard implements ServiceInterceptor {
   private final String service;
   private final String address;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
   private volatile Promise<Void> idle;
 
   CallGuard(String service, String address) {
@@ -49,7 +50,13 @@ final class CallGuard implements ServiceInterceptor {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.DEADLINE_EXCEEDED,
           "Call to replica " + address + " of service '" + service + "' arrived after its deadline; it was not run"));
     }
+    // Counted before the check, so that a closing replica either sees this call or this call sees it closing.
     inFlight.incrementAndGet();
+    if (draining) {
+      answered();
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.REPLICA_DRAINING,
+          "Replica " + address + " of service '" + service + "' is closing and took no new call; it was not run"));
+    }
     return Future.succeededFuture(new CountedMessage(call, this, System.nanoTime()));
   }
 
@@ -63,6 +70,11 @@ final class CallGuard implements ServiceInterceptor {
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /** From now on, refuses every call that arrives (no balancer routes here any more). */
+  void startDraining() {
+    draining = true;
   }
 
   /** Completes once no call is in progress, or fails after {@code timeoutMs} with the number left. */

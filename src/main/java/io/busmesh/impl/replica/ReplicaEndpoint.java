@@ -76,10 +76,14 @@ public final class ReplicaEndpoint implements Publication {
             log.warn("Could not remove replica " + replica.address() + " from the registry: " + err.getMessage());
             return Future.succeededFuture();
           })
-          .compose(v -> guard.whenIdle(vertx, drainTimeoutMs).recover(err -> {
+          .compose(v -> {
+            guard.startDraining(); // a straggler sent before the removal is refused, and so retried elsewhere
+            return guard.whenIdle(vertx, drainTimeoutMs);
+          })
+          .recover(err -> {
             log.warn("Closing before the drain ended: " + err.getMessage());
             return Future.succeededFuture();
-          }))
+          })
           .compose(v -> consumer.unregister());
     }
     return closing;
