@@ -22,11 +22,13 @@ import java.util.List;
  *                         were last read (they were published at most one publish period before)
  * @param budgetCalls      calls in the retry budget's window, cluster-wide
  * @param budgetRetries    retries in the retry budget's window, cluster-wide
+ * @param foreignConsumers plain (non-mesh) event-bus consumers registered on the service name, which
+ *                         take a share of the calls past the mesh; should be 0 (see the README's migration section)
  * @param replicas         per-replica figures, by address
  */
 public record ServiceMetrics(String service, String strategy, double load, long calls, double meanUs, double p50Us,
                              double p99Us, double errorRate, double faultRate, long loadViewAgeMs,
-                             long budgetCalls, long budgetRetries, List<ReplicaMetrics> replicas) {
+                             long budgetCalls, long budgetRetries, int foreignConsumers, List<ReplicaMetrics> replicas) {
 
   public JsonObject toJson() {
     JsonArray perReplica = new JsonArray();
@@ -34,6 +36,6 @@ public record ServiceMetrics(String service, String strategy, double load, long 
     return new JsonObject().put("service", service).put("strategy", strategy).put("load", load).put("calls", calls)
         .put("meanUs", meanUs).put("p50Us", p50Us).put("p99Us", p99Us).put("errorRate", errorRate)
         .put("faultRate", faultRate).put("loadViewAgeMs", loadViewAgeMs).put("budgetCalls", budgetCalls)
-        .put("budgetRetries", budgetRetries).put("replicas", perReplica);
+        .put("budgetRetries", budgetRetries).put("foreignConsumers", foreignConsumers).put("replicas", perReplica);
   }
 }

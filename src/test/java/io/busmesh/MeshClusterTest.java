@@ -8,13 +8,16 @@ import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
 import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.FirstReplicaStrategy;
+import io.busmesh.test.LogCapture;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +118,38 @@ class MeshClusterTest {
     mesh.useStrategy("calculator", FirstReplicaStrategy.NAME, new JsonObject().put("suffix", last)).await(5, TimeUnit.SECONDS);
     runCalls(calculator, 20);
     assertEquals(20, mesh.stats("calculator").get(last).succeeded(), "every call to the replica its settings name");
+  }
+
+  @Test
+  void aPlainServiceBinderConsumerOnAServiceNameIsCountedAndWarnedAbout() throws Exception {
+    Vertx server = cluster.addNode();
+    publishCalculator(server, join(server), "calculator");
+    Vertx caller = cluster.addNode();
+    Mesh mesh = join(caller);
+    awaitReplicas(mesh, "calculator", 1);
+    calculatorProxy(caller, "calculator").add(1, 1).await(10, TimeUnit.SECONDS);
+    assertEquals(0, MetricsProbe.metrics(mesh, "calculator").foreignConsumers());
+
+    try (LogCapture log = LogCapture.of("io.busmesh.impl.balance.ServiceRoute")) {
+      // How every existing service-proxy provider is written: a consumer on the service name itself.
+      Vertx legacy = cluster.addNode();
+      MessageConsumer<JsonObject> plain = new ServiceBinder(legacy).setAddress("calculator")
+          .register(Calculator.class, new CalculatorImpl(legacy, 0, 0.0));
+      plain.completion().await(10, TimeUnit.SECONDS);
+
+      Await.until("the caller's balancer sees the plain consumer", VIEW_TIMEOUT,
+          () -> MetricsProbe.metrics(mesh, "calculator").foreignConsumers() == 1);
+      assertTrue(log.contains("WARNING 1 plain event-bus consumer(s) (not published through busmesh) are registered on the"
+          + " name of service 'calculator'"), log.lines().toString());
+      assertTrue(log.contains("Mesh.publish(\"calculator\", YourService.class, impl)"), log.lines().toString());
+      Mesh later = join(cluster.addNode());
+      Await.until("a node that joins afterwards sees it too", VIEW_TIMEOUT,
+          () -> MetricsProbe.metrics(later, "calculator").foreignConsumers() == 1);
+
+      plain.unregister().await(10, TimeUnit.SECONDS);
+      Await.until("the plain consumer is gone from the count", VIEW_TIMEOUT,
+          () -> MetricsProbe.metrics(mesh, "calculator").foreignConsumers() == 0);
+    }
   }
 
   @Test

@@ -76,6 +76,11 @@ public final class MeshImpl implements Mesh {
     return created.future();
   }
 
+  /** True once {@code vertx} has a mesh (joined, or joining). */
+  public static boolean isJoined(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(LOCAL_MAP).get("mesh") != null;
+  }
+
   @Override
   public String nodeId() {
     return registry.nodeId();

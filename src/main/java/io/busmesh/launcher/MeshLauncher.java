@@ -3,6 +3,7 @@ package io.busmesh.launcher;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.launcher.application.ExitCodes;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -48,6 +49,11 @@ public final class MeshLauncher extends VertxApplication implements VertxApplica
     } catch (IOException e) {
       System.err.println("busmesh: could not read the bundled logging config, using the JVM default: " + e);
     }
+  }
+
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    NotJoinedHint.scheduleCheck(context.vertx());
   }
 
   @Override

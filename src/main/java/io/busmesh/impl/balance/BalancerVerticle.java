@@ -17,6 +17,7 @@ import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.SlowStart;
 import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.ServiceMetrics;
+import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.registry.ReplicaView;
@@ -85,6 +86,7 @@ public final class BalancerVerticle extends VerticleBase {
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private LoadSharing loadSharing;
   private AutoCloseable nodeWatcher;
+  private ForeignConsumerWatch foreignConsumers; // null when not clustered with Hazelcast
 
   public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
     this.options = options;
@@ -101,6 +103,7 @@ public final class BalancerVerticle extends VerticleBase {
         registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     MessageConsumer<Object> control = vertx.eventBus().consumer(MeshProtocol.STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
+    foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> checkForeignConsumers(address)));
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)),
         () -> context.runOnContext(v -> onRejoined()));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
@@ -117,6 +120,9 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() throws Exception {
     nodeWatcher.close();
+    if (foreignConsumers != null) {
+      foreignConsumers.close();
+    }
     return Future.succeededFuture();
   }
 
@@ -393,8 +399,19 @@ public final class BalancerVerticle extends VerticleBase {
       routes.put(service, route);
       // Local only: each node answers for its own callers, so routing never leaves the node to pick.
       vertx.eventBus().localConsumer(service, route);
+      checkForeignConsumers(service);
     }
     return route;
+  }
+
+  /** Re-reads the plain consumers on a service name this node balances (never on the path of a call). */
+  private void checkForeignConsumers(String service) {
+    ServiceRoute route = routes.get(service);
+    if (route != null && foreignConsumers != null) {
+      foreignConsumers.consumersOn(service)
+          .onSuccess(route::setForeignConsumers)
+          .onFailure(err -> log.debug("Could not read the consumers of '" + service + "': " + err.getMessage()));
+    }
   }
 
   private ReplicaClient clientOf(Replica replica) {

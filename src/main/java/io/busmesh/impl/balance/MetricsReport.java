@@ -27,11 +27,11 @@ final class MetricsReport {
     RetryBudget budget = route.budget();
     return new ServiceMetrics(route.service(), route.strategyName(), load, total.calls(), total.meanMicros(),
         total.percentileMicros(0.5), total.percentileMicros(0.99), total.errorRate(), total.faultRate(),
-        loadViewAgeMs, budget.clusterCalls(), budget.clusterRetries(), perReplica);
+        loadViewAgeMs, budget.clusterCalls(), budget.clusterRetries(), route.foreignConsumers().size(), perReplica);
   }
 
   /** A service this node has never routed a call for. */
   static ServiceMetrics unrouted(String service, String strategy, long loadViewAgeMs) {
-    return new ServiceMetrics(service, strategy, 0, 0, 0, 0, 0, 0, 0, loadViewAgeMs, 0, 0, List.of());
+    return new ServiceMetrics(service, strategy, 0, 0, 0, 0, 0, 0, 0, loadViewAgeMs, 0, 0, 0, List.of());
   }
 }

@@ -16,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
@@ -31,6 +33,7 @@ import java.util.function.Supplier;
  */
 final class ServiceRoute implements Handler<Message<Object>> {
 
+  private static final Logger log = LoggerFactory.getLogger(ServiceRoute.class);
   /** Retry budget window (Finagle's default TTL). */
   private static final int BUDGET_WINDOW_SECONDS = 10;
   /** Span of the latencies the hedging percentile is taken from. */
@@ -52,6 +55,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private Set<String> ejected = Set.of();
   /** Methods that every replica of the service declares {@code @Idempotent}. */
   private Set<String> declaredIdempotent = Set.of();
+  /** Node ids of plain consumers registered on the service name, one per consumer. */
+  private List<String> foreignConsumers = List.of();
   private Strategy strategy;
   private String strategyName;
 
@@ -145,6 +150,28 @@ final class ServiceRoute implements Handler<Message<Object>> {
   /** What the service's replicas declare, as the view changed. */
   void setDeclaredIdempotent(Set<String> methods) {
     declaredIdempotent = methods;
+  }
+
+  List<String> foreignConsumers() {
+    return foreignConsumers;
+  }
+
+  /** Records the plain consumers now registered on the service name; says so when that changes. */
+  void setForeignConsumers(List<String> nodeIds) {
+    if (nodeIds.equals(foreignConsumers)) {
+      return;
+    }
+    foreignConsumers = List.copyOf(nodeIds);
+    if (nodeIds.isEmpty()) {
+      log.info("No plain event-bus consumer is registered on the name of service '" + service + "' any more");
+    } else {
+      log.warn(nodeIds.size() + " plain event-bus consumer(s) (not published through busmesh) are registered on the"
+          + " name of service '" + service + "', on node(s) " + Set.copyOf(nodeIds) + ". Vert.x shares the calls that"
+          + " generated proxies send to '" + service + "' between them and this node's balancer in turn, so those"
+          + " calls skip balancing, circuit breakers and failover. Publish the implementation with Mesh.publish(\""
+          + service + "\", YourService.class, impl) instead of new ServiceBinder(vertx).setAddress(\"" + service
+          + "\").register(...); see the README section 'Migrating an existing ServiceBinder provider'.");
+    }
   }
 
   /** Replicas currently ejected as outliers. */
