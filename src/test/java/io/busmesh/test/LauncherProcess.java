@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A busmesh node started as a user would: {@code java -jar target/busmesh.jar <verticle> -cluster -conf <json>},
- * on loopback, in the cluster named by the test. Output goes to a file that assertions and failure
- * messages read. {@link #close()} kills it if it is still running.
+ * or {@code java -cp <their classpath> io.busmesh.launcher.MeshLauncher <verticle> ...} for a user's own
+ * project, on loopback, in the cluster named by the test. Output goes to a file that assertions and
+ * failure messages read. {@link #close()} kills it if it is still running.
  */
 public final class LauncherProcess implements AutoCloseable {
 
@@ -42,14 +43,31 @@ public final class LauncherProcess implements AutoCloseable {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: process tests run after 'mvn package' (use 'mvn verify')");
     }
+    List<String> javaArgs = new ArrayList<>(jvmArgs);
+    javaArgs.add("-jar");
+    javaArgs.add(JAR.toString());
+    javaArgs.addAll(launcherArgs);
+    return java(name, javaArgs);
+  }
+
+  /**
+   * Starts a clustered node of a user's project in {@code clusterName}: {@code java <jvmFlags> -cp <classpath>
+   * io.busmesh.launcher.MeshLauncher <verticle> -cluster -cluster-host 127.0.0.1 -conf <conf>}.
+   */
+  public static LauncherProcess startFromClasspath(String name, String classpath, List<String> jvmFlags,
+                                                   String clusterName, String verticle, JsonObject conf) throws IOException {
+    List<String> javaArgs = new ArrayList<>(jvmFlags);
+    javaArgs.addAll(List.of("-Dbusmesh.cluster.name=" + clusterName, "-cp", classpath, "io.busmesh.launcher.MeshLauncher",
+        verticle, "-cluster", "-cluster-host", "127.0.0.1", "-conf", conf.encode()));
+    return java(name, javaArgs);
+  }
+
+  private static LauncherProcess java(String name, List<String> javaArgs) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-Djava.net.preferIPv4Stack=true");
-    command.addAll(jvmArgs);
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(launcherArgs);
+    command.addAll(javaArgs);
     Path output = Files.createTempFile("busmesh-" + name + "-", ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     return new LauncherProcess(name, process, output);
