@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -96,6 +98,23 @@ class ConsumerProjectIT {
   void theProjectRunsOnTheInstalledArtifactNotOnTheBuildOutput() {
     assertTrue(classpath.contains("it-repo/io/busmesh/busmesh/"), classpath);
     assertFalse(classpath.contains(Path.of("target", "classes").toAbsolutePath().toString()), classpath);
+  }
+
+  @Test
+  void theInstalledArtifactIsTheLibraryAlone() throws IOException {
+    String version = System.getProperty("busmesh.version");
+    Path jar = Path.of("target", "it-repo", "io", "busmesh", "busmesh", version, "busmesh-" + version + ".jar");
+    List<String> entries;
+    try (JarFile file = new JarFile(jar.toFile())) {
+      entries = file.stream().map(JarEntry::getName).toList();
+    }
+    List<String> strangers = entries.stream().filter(name -> !(name.equals("io/") || name.startsWith("io/busmesh/")
+        || name.startsWith("META-INF/")) || name.startsWith("io/busmesh/examples/") || name.startsWith("io/busmesh/bench/"))
+        .toList();
+    assertTrue(strangers.isEmpty(), "not the library's: " + strangers);
+    assertTrue(Files.size(jar) < 1_000_000, jar + " has " + Files.size(jar) + " bytes");
+    System.out.println("installed artifact: " + Files.size(jar) + " bytes, "
+        + entries.stream().filter(name -> name.endsWith(".class")).count() + " classes");
   }
 
   @Test

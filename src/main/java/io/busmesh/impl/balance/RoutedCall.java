@@ -73,7 +73,8 @@ final class RoutedCall implements CallInfo {
       return false; // no backup possible; the attempt under way decides
     }
     if (candidates.isEmpty()) {
-      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available", lastFailure));
+      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available",
+          AttemptFailure.of(lastFailure).neverRan() ? null : lastFailure)); // never ran anywhere: NO_HANDLERS
       return false;
     }
     if (remainingMs < 1) {

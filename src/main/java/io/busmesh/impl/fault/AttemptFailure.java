@@ -69,6 +69,14 @@ public enum AttemptFailure {
     };
   }
 
+  /** The service's code provably never saw the call. */
+  public boolean neverRan() {
+    return switch (this) {
+      case REFUSED_BY_BREAKER, NOT_DELIVERED, REFUSED_BY_REPLICA, LATE, MALFORMED -> true;
+      case OUTCOME_UNKNOWN, APPLICATION_ERROR, OTHER -> false;
+    };
+  }
+
   /** A fault of the path to the replica, which its circuit breaker counts: not the service's answer, not a refusal. */
   public boolean isFault() {
     return this == NOT_DELIVERED || this == OUTCOME_UNKNOWN || this == OTHER;

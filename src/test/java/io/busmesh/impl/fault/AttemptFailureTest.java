@@ -57,6 +57,14 @@ class AttemptFailureTest {
   }
 
   @Test
+  void whatTheReplicaRefusedOrNeverReceivedNeverRan() {
+    for (AttemptFailure failure : AttemptFailure.values()) {
+      boolean expected = failure != OUTCOME_UNKNOWN && failure != APPLICATION_ERROR && failure != OTHER;
+      assertEquals(expected, failure.neverRan(), failure.name());
+    }
+  }
+
+  @Test
   void onlyFaultsOfThePathCountAgainstABreaker() {
     assertTrue(NOT_DELIVERED.isFault() && OUTCOME_UNKNOWN.isFault() && OTHER.isFault());
     assertFalse(APPLICATION_ERROR.isFault() || REFUSED_BY_REPLICA.isFault() || REFUSED_BY_BREAKER.isFault()
