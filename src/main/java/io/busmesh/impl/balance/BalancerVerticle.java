@@ -86,7 +86,7 @@ public final class BalancerVerticle extends VerticleBase {
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   private LoadSharing loadSharing;
   private AutoCloseable nodeWatcher;
-  private ForeignConsumerWatch foreignConsumers; // null when not clustered with Hazelcast
+  private ForeignConsumerWatch foreignConsumers;
 
   public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
     this.options = options;
@@ -98,12 +98,12 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerServiceExceptionCodec();
+    foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> checkForeignConsumers(address)));
     options.configuredServices().forEach(this::ensureRoute);
     loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, routes::values,
         registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     MessageConsumer<Object> control = vertx.eventBus().consumer(MeshProtocol.STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
-    foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> checkForeignConsumers(address)));
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)),
         () -> context.runOnContext(v -> onRejoined()));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
@@ -120,9 +120,7 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() throws Exception {
     nodeWatcher.close();
-    if (foreignConsumers != null) {
-      foreignConsumers.close();
-    }
+    foreignConsumers.close();
     return Future.succeededFuture();
   }
 
@@ -301,7 +299,7 @@ public final class BalancerVerticle extends VerticleBase {
           && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
       nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
       if (!unchanged) {
-        routes.get(service).setDeclaredIdempotent(declaredByAll(replicas));
+        routes.get(service).replicasChanged(replicas);
       }
     }
     candidates = nextCandidates;
@@ -313,13 +311,6 @@ public final class BalancerVerticle extends VerticleBase {
         }
       }
     }
-  }
-
-  /** Methods every replica declares idempotent: while replicas disagree (a rolling upgrade), the cautious answer. */
-  private static Set<String> declaredByAll(List<Replica> replicas) {
-    Set<String> common = new HashSet<>(replicas.get(0).idempotentMethods());
-    replicas.forEach(r -> common.retainAll(r.idempotentMethods()));
-    return Set.copyOf(common);
   }
 
   private void evaluateOutliers() {
@@ -407,7 +398,7 @@ public final class BalancerVerticle extends VerticleBase {
   /** Re-reads the plain consumers on a service name this node balances (never on the path of a call). */
   private void checkForeignConsumers(String service) {
     ServiceRoute route = routes.get(service);
-    if (route != null && foreignConsumers != null) {
+    if (route != null) {
       foreignConsumers.consumersOn(service)
           .onSuccess(route::setForeignConsumers)
           .onFailure(err -> log.debug("Could not read the consumers of '" + service + "': " + err.getMessage()));

@@ -121,7 +121,9 @@ final class RoutedCall implements CallInfo {
       return; // a hedged twin answered first
     }
     if (answer.succeeded()) {
-      route.hedgeTrigger().record(clock.nanoTime() - startedNanos);
+      if (route.hedgeTrigger() != null) {
+        route.hedgeTrigger().record(clock.nanoTime() - startedNanos);
+      }
       Message<Object> reply = answer.result();
       LoadHeaders.strip(reply.headers());
       end();

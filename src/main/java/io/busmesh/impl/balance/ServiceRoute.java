@@ -3,6 +3,7 @@ package io.busmesh.impl.balance;
 import io.busmesh.strategy.Strategy;
 
 import io.busmesh.FaultMode;
+import io.busmesh.Replica;
 import io.busmesh.ServiceOptions;
 import io.busmesh.impl.fault.HedgeTrigger;
 import io.busmesh.impl.fault.OutlierDetector;
@@ -19,6 +20,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,7 +49,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final Clock clock;
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
-  private final HedgeTrigger hedgeTrigger;
+  private final HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
   private final CallWindow window;
   private final LongAdder hedgesSent = new LongAdder();
   private final Vertx vertx;
@@ -78,7 +80,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
-    this.hedgeTrigger = new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    this.hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
+        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
     this.window = new CallWindow(meters, clock, metricsWindowMs,
         Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
@@ -124,6 +127,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return hedgeBudget;
   }
 
+  /** Null unless the service is in hedged mode. */
   HedgeTrigger hedgeTrigger() {
     return hedgeTrigger;
   }
@@ -147,9 +151,14 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return method != null && (declaredIdempotent.contains(method) || options.getIdempotentMethods().contains(method));
   }
 
-  /** What the service's replicas declare, as the view changed. */
-  void setDeclaredIdempotent(Set<String> methods) {
-    declaredIdempotent = methods;
+  /**
+   * Takes note of what the service's replicas, as the view now holds them, declare: a method counts as
+   * idempotent when every replica declares it, the cautious answer while they disagree (a rolling upgrade).
+   */
+  void replicasChanged(List<Replica> replicas) {
+    Set<String> common = new HashSet<>(replicas.get(0).idempotentMethods());
+    replicas.forEach(r -> common.retainAll(r.idempotentMethods()));
+    declaredIdempotent = Set.copyOf(common);
   }
 
   List<String> foreignConsumers() {

@@ -5,7 +5,7 @@ package io.busmesh.impl.load;
  * average with a per-event weight of {@code 1 - e^(-Δt/τ)}, so that many calls in a short time
  * count as much as few calls over the same time.
  */
-public final class DecayingRate {
+final class DecayingRate {
 
   private final double decayNanos;
   private double rate;

@@ -8,7 +8,7 @@ package io.busmesh.impl.load;
  * avoided immediately; the {@link #smooth smooth} form follows the typical latency and ignores
  * single spikes such as a GC pause or scheduler jitter.
  */
-public final class LatencyEwma {
+final class LatencyEwma {
 
   private final double decayNanos;
   private final boolean peakSensitive;

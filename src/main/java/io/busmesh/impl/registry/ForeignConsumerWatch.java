@@ -2,7 +2,6 @@ package io.busmesh.impl.registry;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.EntryListener;
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.multimap.MultiMap;
 import io.vertx.core.Future;
@@ -32,23 +31,23 @@ public final class ForeignConsumerWatch implements AutoCloseable {
   private static final String SUBSCRIPTIONS_MAP = "__vertx.subs";
 
   private final Vertx vertx;
-  private final MultiMap<String, Object> subscriptions;
+  private final MultiMap<String, Object> subscriptions; // null when Vert.x is not clustered with Hazelcast
   private volatile UUID listener;
 
-  private ForeignConsumerWatch(Vertx vertx, HazelcastInstance hazelcast) {
+  private ForeignConsumerWatch(Vertx vertx, MultiMap<String, Object> subscriptions) {
     this.vertx = vertx;
-    this.subscriptions = hazelcast.getMultiMap(SUBSCRIPTIONS_MAP);
+    this.subscriptions = subscriptions;
   }
 
   /**
    * Starts watching; {@code onChanged} receives, on a Hazelcast thread, every address whose clustered
-   * consumers changed. Null when Vert.x is not clustered with Hazelcast (then nothing can share a name).
+   * consumers changed. Without Hazelcast clustering nothing can share a name, and the watch sees none.
    */
   public static ForeignConsumerWatch watch(Vertx vertx, Consumer<String> onChanged) {
     if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager hz) || hz.getHazelcastInstance() == null) {
-      return null;
+      return new ForeignConsumerWatch(vertx, null);
     }
-    ForeignConsumerWatch watch = new ForeignConsumerWatch(vertx, hz.getHazelcastInstance());
+    ForeignConsumerWatch watch = new ForeignConsumerWatch(vertx, hz.getHazelcastInstance().getMultiMap(SUBSCRIPTIONS_MAP));
     Listener listener = new Listener(onChanged);
     // Registering a listener waits for every member: not on an event loop.
     vertx.executeBlocking(() -> watch.listener = watch.subscriptions.addEntryListener(listener, false), false);
@@ -57,6 +56,9 @@ public final class ForeignConsumerWatch implements AutoCloseable {
 
   /** The ids of the nodes with a clustered consumer on {@code address}, one per consumer; read on a worker. */
   public Future<List<String>> consumersOn(String address) {
+    if (subscriptions == null) {
+      return Future.succeededFuture(List.of());
+    }
     return vertx.executeBlocking(() -> subscriptions.get(address).stream()
         .map(registration -> registration instanceof HazelcastRegistrationInfo info ? info.unwrap().nodeId() : "unknown")
         .toList(), false);
