@@ -1,11 +1,9 @@
 package io.busmesh;
 
 import io.busmesh.impl.MeshImpl;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.busmesh.ServiceMetrics;
 
 import java.util.List;
 import java.util.Map;
@@ -63,14 +61,16 @@ public interface Mesh {
    * The seed metrics of {@code service} on this node: load S (mean cluster-wide in-flight per
    * replica), response time T (mean, p50, p99), error rate E, fault rate P, per service and replica,
    * and how old the shared in-flight view is. Each node also publishes them every
-   * {@link MeshOptions#getMetricsPeriodMs()} on the event-bus address {@code busmesh.metrics}.
+   * {@link MeshOptions#getMetricsPeriodMs()} on {@link MeshProtocol#METRICS_ADDRESS}.
    */
   Future<ServiceMetrics> metrics(String service);
 
   /**
    * Switches {@code service} to another balancing strategy on this node, at once and without a
-   * restart. To switch every node, publish {@code {"service", "strategy", "strategyOptions"}} to
-   * {@code busmesh.control.strategy}.
+   * restart. The strategy is one named in this node's options, a built-in one or one registered
+   * through the ServiceLoader (see {@link io.busmesh.strategy.StrategyFactory}). To switch every
+   * node, publish {@code {"service", "strategy", "strategyOptions"}} to
+   * {@link MeshProtocol#STRATEGY_CONTROL_ADDRESS}.
    *
    * @throws IllegalArgumentException (as a failed future) for an unknown strategy or bad settings
    */

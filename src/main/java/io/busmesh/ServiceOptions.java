@@ -1,8 +1,8 @@
 package io.busmesh;
 
-import io.busmesh.strategy.StrategyFactory;
 import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.load.Clock;
+import io.busmesh.strategy.StrategyFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -2,13 +2,12 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
-import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
-import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.FirstReplicaStrategy;
 import io.busmesh.test.LogCapture;
+import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

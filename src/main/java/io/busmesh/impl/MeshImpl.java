@@ -1,16 +1,15 @@
 package io.busmesh.impl;
 
-import io.busmesh.MeshProtocol;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
+import io.busmesh.MeshProtocol;
 import io.busmesh.Publication;
 import io.busmesh.PublishOptions;
 import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
-
+import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.balance.BalancerVerticle;
 import io.busmesh.impl.load.Clock;
-import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.replica.IdempotentMethods;
 import io.busmesh.impl.replica.ReplicaEndpoint;

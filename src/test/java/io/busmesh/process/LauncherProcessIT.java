@@ -1,7 +1,7 @@
 package io.busmesh.process;
 
-import io.busmesh.MeshProtocol;
 import io.busmesh.Mesh;
+import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.busmesh.test.Await;
 import io.busmesh.test.LauncherProcess;

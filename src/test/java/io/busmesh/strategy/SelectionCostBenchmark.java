@@ -1,9 +1,6 @@
 package io.busmesh.strategy;
 
 import io.busmesh.Replica;
-import io.busmesh.strategy.Candidate;
-import io.busmesh.strategy.FakeCall;
-import io.busmesh.strategy.Strategy;
 import io.vertx.core.json.JsonObject;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

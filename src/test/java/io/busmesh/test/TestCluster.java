@@ -1,8 +1,8 @@
 package io.busmesh.test;
 
 import com.hazelcast.config.Config;
-import io.busmesh.launcher.ClusterConfig;
 import io.busmesh.impl.registry.ReplicaRegistry;
+import io.busmesh.launcher.ClusterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;

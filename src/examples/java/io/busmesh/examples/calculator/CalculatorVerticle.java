@@ -3,8 +3,8 @@ package io.busmesh.examples.calculator;
 import io.busmesh.ConfigReader;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
-import io.busmesh.PublishOptions;
 import io.busmesh.Publication;
+import io.busmesh.PublishOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 

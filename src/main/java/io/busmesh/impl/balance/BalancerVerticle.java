@@ -1,12 +1,10 @@
 package io.busmesh.impl.balance;
 
-import io.busmesh.MeshProtocol;
-import io.busmesh.strategy.Strategy;
-import io.busmesh.strategy.StrategyFactory;
-
 import io.busmesh.MeshOptions;
+import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
+import io.busmesh.ServiceMetrics;
 import io.busmesh.ServiceOptions;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.fault.ReplicaGoneException;
@@ -16,12 +14,13 @@ import io.busmesh.impl.load.LoadSettings;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.SlowStart;
 import io.busmesh.impl.metrics.CallWindow;
-import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.impl.registry.ViewChange;
+import io.busmesh.strategy.Strategy;
+import io.busmesh.strategy.StrategyFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;

@@ -1,9 +1,9 @@
 package io.busmesh.impl.balance;
 
-import io.busmesh.impl.fault.RetryBudget;
-import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.ReplicaMetrics;
 import io.busmesh.ServiceMetrics;
+import io.busmesh.impl.fault.RetryBudget;
+import io.busmesh.impl.metrics.CallWindow;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,12 @@
 package io.busmesh.impl.balance;
 
 import io.busmesh.MeshProtocol;
-import io.busmesh.strategy.Candidate;
-
 import io.busmesh.Replica;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.load.LoadHeaders;
-import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
+import io.busmesh.impl.load.ReplicaLoad;
+import io.busmesh.strategy.Candidate;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;

@@ -1,7 +1,5 @@
 package io.busmesh.impl.balance;
 
-import io.busmesh.strategy.Strategy;
-
 import io.busmesh.FaultMode;
 import io.busmesh.Replica;
 import io.busmesh.ServiceOptions;
@@ -10,6 +8,7 @@ import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.fault.RetryBudget;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.metrics.CallWindow;
+import io.busmesh.strategy.Strategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;

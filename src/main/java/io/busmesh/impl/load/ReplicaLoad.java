@@ -1,9 +1,9 @@
 package io.busmesh.impl.load;
 
 import io.busmesh.Replica;
+import io.busmesh.ReplicaMetrics;
 import io.busmesh.ReplicaStats;
 import io.busmesh.impl.metrics.CallWindow;
-import io.busmesh.ReplicaMetrics;
 
 /**
  * Everything this node knows about the load of one replica: its own calls in flight (counted +1

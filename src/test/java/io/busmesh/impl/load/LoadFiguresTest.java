@@ -1,9 +1,9 @@
 package io.busmesh.impl.load;
 
 import io.busmesh.Replica;
+import io.busmesh.ReplicaMetrics;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
 import io.busmesh.impl.metrics.CallWindow;
-import io.busmesh.ReplicaMetrics;
 import io.busmesh.test.FakeClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
