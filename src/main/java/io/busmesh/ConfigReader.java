@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Reads one JSON object of configuration with the errors a user can act on: a misspelt key, a
  * wrong type or an out-of-range value fails at once with a sentence naming the key, the value and
- * what is expected, instead of being ignored or turned into a default.
+ * what is expected, instead of being ignored or turned into a default. busmesh reads its options
+ * with it; your verticles' {@code conf} and your strategies' settings can use it too.
  */
 public final class ConfigReader {
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The Hazelcast configuration of a busmesh node. Yours wins: the file named by
@@ -40,15 +41,14 @@ public final class ClusterConfig {
    * @throws IllegalArgumentException when {@code -Dvertx.hazelcast.config} names a file that does not exist
    */
   public static Config load() {
+    Optional<String> problem = problem();
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
     Config config;
     String source;
     String property = System.getProperty(HAZELCAST_CONFIG_PROPERTY);
     if (property != null) {
-      if (!property.startsWith("classpath:") && !Files.isRegularFile(Path.of(property))) {
-        throw new IllegalArgumentException("-D" + HAZELCAST_CONFIG_PROPERTY + "=" + property + " names no file (working "
-            + "directory: " + Path.of("").toAbsolutePath() + "); give the path of your Hazelcast XML, or leave the "
-            + "property out to use a cluster.xml on the classpath or busmesh's loopback default");
-      }
       config = ConfigUtil.loadConfig();
       source = property;
     } else if (onClasspath(USER_CONFIG_RESOURCE)) {
@@ -64,6 +64,20 @@ public final class ClusterConfig {
     }
     log.info("Hazelcast config: " + source + ", cluster '" + config.getClusterName() + "'");
     return config;
+  }
+
+  /**
+   * What is wrong with {@code -Dvertx.hazelcast.config}, if anything: vertx-hazelcast would silently
+   * fall back to its multicast default when the file is missing.
+   */
+  static Optional<String> problem() {
+    String property = System.getProperty(HAZELCAST_CONFIG_PROPERTY);
+    if (property == null || property.startsWith("classpath:") || Files.isRegularFile(Path.of(property))) {
+      return Optional.empty();
+    }
+    return Optional.of("-D" + HAZELCAST_CONFIG_PROPERTY + "=" + property + " names no file (working directory: "
+        + Path.of("").toAbsolutePath() + "); give the path of your Hazelcast XML, or leave the property out to use a"
+        + " cluster.xml on the classpath or busmesh's loopback default");
   }
 
   private static boolean onClasspath(String resource) {

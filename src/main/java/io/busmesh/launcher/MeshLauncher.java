@@ -29,9 +29,10 @@ public final class MeshLauncher extends VertxApplication implements VertxApplica
 
   public static void main(String[] args) {
     useBundledLoggingConfig();
-    Optional<String> confProblem = ConfArgument.problem(args);
-    if (confProblem.isPresent()) {
-      System.err.println("busmesh: cannot start: " + confProblem.get());
+    // Checked before the launcher runs: it would run on with an empty conf, or exit saying nothing.
+    Optional<String> problem = ConfArgument.problem(args).or(ClusterConfig::problem);
+    if (problem.isPresent()) {
+      System.err.println("busmesh: cannot start: " + problem.get());
       System.exit(ExitCodes.USAGE);
     }
     new MeshLauncher(args).launch();

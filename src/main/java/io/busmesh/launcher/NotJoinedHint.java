@@ -2,6 +2,7 @@ package io.busmesh.launcher;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.impl.MeshImpl;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -32,24 +33,28 @@ final class NotJoinedHint {
     }
   }
 
-  static void check(Vertx vertx) {
+  /** Completes with true when it logged the hint: the node has not joined, and the cluster has mesh services. */
+  static Future<Boolean> check(Vertx vertx) {
     if (MeshImpl.isJoined(vertx)) {
-      return;
+      return Future.succeededFuture(false);
     }
-    vertx.sharedData().<String, JsonObject>getAsyncMap(MeshProtocol.REGISTRY_MAP)
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(MeshProtocol.REGISTRY_MAP)
         .compose(AsyncMap::values)
-        .onSuccess(entries -> {
+        .map(entries -> {
           Set<String> services = new TreeSet<>();
           entries.forEach(e -> {
             if (e != null && e.getValue("service") instanceof String service && services.size() < SERVICES_NAMED) {
               services.add(service);
             }
           });
-          if (!services.isEmpty() && !MeshImpl.isJoined(vertx)) {
-            log.warn("This node has not joined the busmesh mesh, but the cluster has mesh services " + services
-                + ": here, their generated proxies fail with 'No handlers for address ...'. Call Mesh.join(vertx)"
-                + " in your verticle before calling them, or deploy io.busmesh.launcher.MeshNodeVerticle beside it.");
+          if (services.isEmpty() || MeshImpl.isJoined(vertx)) {
+            return false;
           }
+          log.warn("This node has not joined the busmesh mesh, but the cluster has mesh services " + services
+              + ": here, their generated proxies fail with 'No handlers for address ...'. Call Mesh.join(vertx)"
+              + " in your verticle before calling them, or deploy io.busmesh.launcher.MeshNodeVerticle beside it.");
+          return true;
         });
   }
+
 }

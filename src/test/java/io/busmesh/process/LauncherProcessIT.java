@@ -212,6 +212,18 @@ class LauncherProcessIT {
   }
 
   @Test
+  void aHazelcastConfigPropertyNamingNoFileStopsStartUpInsteadOfFallingBackToMulticast() throws Exception {
+    LauncherProcess node = started(LauncherProcess.start("bad-cluster-config",
+        List.of("-Dvertx.hazelcast.config=conf/no-such-cluster.xml"), List.of(REPLICA, "-cluster")));
+
+    int exitCode = node.awaitExit(Duration.ofSeconds(60));
+
+    assertTrue(exitCode != 0, "exit code " + exitCode);
+    assertTrue(node.output().contains("busmesh: cannot start: -Dvertx.hazelcast.config=conf/no-such-cluster.xml names no file"),
+        node.output());
+  }
+
+  @Test
   void anInvalidConfValueStopsStartUpNamingTheKey() throws Exception {
     LauncherProcess node = started(LauncherProcess.start("bad-value", List.of(),
         List.of(CLIENT, "-conf", "{\"calls\": \"many\"}")));
