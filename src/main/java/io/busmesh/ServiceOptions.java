@@ -87,11 +87,15 @@ public class ServiceOptions {
         "hedgeBudgetRatio", "outlierEjection");
     boolean named = json != null && json.containsKey("strategy");
     JsonObject settings = in.object("strategyOptions", named ? new JsonObject() : defaults.strategyOptions);
-    try {
-      setStrategy(named ? StrategyFactory.named(in.string("strategy", null)) : defaults.strategy, settings);
-    } catch (IllegalArgumentException e) {
-      throw e.getMessage().startsWith("Invalid") ? e : new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+    StrategyFactory factory = defaults.strategy;
+    if (named) {
+      try {
+        factory = StrategyFactory.named(in.string("strategy", null));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+      }
     }
+    setStrategy(factory, settings); // a bad setting is reported by the strategy, naming itself
     setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
     setSlowStartMs(in.nonNegativeLong("slowStartMs", defaults.slowStartMs));
     setEwmaDecayMs(in.positiveLong("ewmaDecayMs", defaults.ewmaDecayMs));

@@ -2,7 +2,6 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.examples.calculator.CalculatorImpl;
-import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.test.Await;
 import io.busmesh.test.ClusterMapOperations;
 import io.busmesh.test.FirstReplicaStrategy;
@@ -360,7 +359,7 @@ class MeshClusterTest {
 
   /** Reads the registry once and waits until the statistics show it; returns the growth since {@code base}. */
   private static long countedAfterOneRegistryRead(Vertx reader, long base, Vertx... members) throws Exception {
-    reader.sharedData().getAsyncMap(ReplicaRegistry.MAP_NAME).compose(m -> m.get("marker")).await(10, TimeUnit.SECONDS);
+    reader.sharedData().getAsyncMap(MeshProtocol.REGISTRY_MAP).compose(m -> m.get("marker")).await(10, TimeUnit.SECONDS);
     Await.until("the registry read shows in the map statistics", VIEW_TIMEOUT,
         () -> ClusterMapOperations.count(members) > base);
     return ClusterMapOperations.count(members) - base;
@@ -440,7 +439,7 @@ class MeshClusterTest {
     Replica orphan = new Replica("calculator", "busmesh.r.calculator.orphan", "a-node-that-died", 1, "", 0, null);
 
     // Written straight into the cluster map, as if the push to this node had been lost.
-    node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+    node.sharedData().<String, JsonObject>getAsyncMap(MeshProtocol.REGISTRY_MAP)
         .compose(m -> m.put(missed.address(), missed.toJson()).compose(v -> m.put(orphan.address(), orphan.toJson())))
         .await(10, TimeUnit.SECONDS);
 

@@ -1,6 +1,5 @@
 package io.busmesh;
 
-import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.test.TestCluster;
 import io.busmesh.test.ledger.Ledger;
 import io.busmesh.test.ledger.TunableLedger;
@@ -115,7 +114,7 @@ class RetrySemanticsTest {
     // A registry entry of a live node with no handler behind it: every attempt on it gets NO_HANDLERS.
     Replica phantom = new Replica("ledger", MeshProtocol.REPLICA_ADDRESS_PREFIX + "ledger." + serverMesh.nodeId() + ".999",
         serverMesh.nodeId(), 1, "", 0, null);
-    server.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+    server.sharedData().<String, JsonObject>getAsyncMap(MeshProtocol.REGISTRY_MAP)
         .compose(m -> m.put(phantom.address(), phantom.toJson())).await(10, TimeUnit.SECONDS);
     published++;
     Vertx caller = cluster.addNode();

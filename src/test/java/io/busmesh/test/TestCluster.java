@@ -1,7 +1,7 @@
 package io.busmesh.test;
 
 import com.hazelcast.config.Config;
-import io.busmesh.impl.registry.ReplicaRegistry;
+import io.busmesh.MeshProtocol;
 import io.busmesh.launcher.ClusterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,7 +59,7 @@ public final class TestCluster implements AutoCloseable {
   /** The replica addresses in the cluster-wide registry map, read through {@code node}. */
   public static Set<String> registryAddresses(Vertx node) {
     try {
-      return node.sharedData().<String, JsonObject>getAsyncMap(ReplicaRegistry.MAP_NAME)
+      return node.sharedData().<String, JsonObject>getAsyncMap(MeshProtocol.REGISTRY_MAP)
           .compose(AsyncMap::keys).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("cannot read the registry map", e);

@@ -80,8 +80,8 @@ final class ReplicaClient implements Candidate {
       pending.remove(attempt);
       if (answer.succeeded()) {
         Message<Object> reply = answer.result();
-        load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), LoadHeaders.SERVER_IN_FLIGHT),
-            LoadHeaders.read(reply.headers(), LoadHeaders.SERVICE_MICROS) * 1_000);
+        load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER),
+            LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000);
       } else {
         load.callEnded(started, AttemptFailure.of(answer.cause()) == AttemptFailure.APPLICATION_ERROR
             ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);

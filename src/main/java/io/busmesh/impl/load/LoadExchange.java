@@ -17,15 +17,11 @@ import java.util.Set;
  * Shares in-flight counts, and each service's retry-budget counts, between balancers through a
  * cluster map, off the path of every call.
  * Each node writes its own entry (key: its node id, so a departed node's entry is simply ignored
- * and deleted) only when its counts changed, and reads the other live nodes' entries.
+ * and deleted) only when its counts changed, and reads the other live nodes' entries. An entry of
+ * {@link MeshProtocol#LOAD_MAP} is {@code {"at": epoch millis, "inFlight": {replica address: count},
+ * "budget": {service: [calls, retries]}}}, the budget counts over the node's budget window.
  */
 public final class LoadExchange {
-
-  /**
-   * Cluster map: node id → {@code {"at": epoch millis, "inFlight": {replica address: count},
-   * "budget": {service: [calls, retries]}}}, the budget counts over the node's budget window.
-   */
-  public static final String MAP_NAME = MeshProtocol.LOAD_MAP;
 
   private final String nodeId;
   private final Clock clock;
@@ -36,7 +32,7 @@ public final class LoadExchange {
   public LoadExchange(Vertx vertx, String nodeId, Clock clock) {
     this.nodeId = nodeId;
     this.clock = clock;
-    this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().getAsyncMap(MeshProtocol.LOAD_MAP);
   }
 
   /**

@@ -6,11 +6,6 @@ import io.vertx.core.MultiMap;
 /** Reply headers by which a replica reports its own load to its callers; the mesh strips them before the caller sees the reply. */
 public final class LoadHeaders {
 
-  /** Calls the replica was still executing when it sent this reply (this one excluded). */
-  public static final String SERVER_IN_FLIGHT = MeshProtocol.SERVER_IN_FLIGHT_HEADER;
-  /** Time the replica spent on this call, from arrival to reply, in microseconds. */
-  public static final String SERVICE_MICROS = MeshProtocol.SERVICE_MICROS_HEADER;
-
   private LoadHeaders() {
   }
 
@@ -29,7 +24,7 @@ public final class LoadHeaders {
 
   /** Removes the load headers so the reply reaches the caller exactly as the service sent it. */
   public static void strip(MultiMap headers) {
-    headers.remove(SERVER_IN_FLIGHT);
-    headers.remove(SERVICE_MICROS);
+    headers.remove(MeshProtocol.SERVER_IN_FLIGHT_HEADER);
+    headers.remove(MeshProtocol.SERVICE_MICROS_HEADER);
   }
 }

@@ -26,8 +26,6 @@ import java.util.stream.Collectors;
  */
 public final class ReplicaRegistry {
 
-  /** Name of the cluster map that holds every replica. */
-  public static final String MAP_NAME = MeshProtocol.REGISTRY_MAP;
   private static final long NOTIFY_TIMEOUT_MS = 3_000;
   private static final Logger log = LoggerFactory.getLogger(ReplicaRegistry.class);
 
@@ -42,7 +40,7 @@ public final class ReplicaRegistry {
     this.vertx = vertx;
     this.cluster = ((VertxInternal) vertx).clusterManager();
     this.nodeId = cluster != null ? cluster.getNodeId() : "local";
-    this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().getAsyncMap(MeshProtocol.REGISTRY_MAP);
   }
 
   public String nodeId() {

@@ -21,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CallGuard implements ServiceInterceptor {
 
-  /** Failure code of a message that is not a service-proxy call. */
-  static final int MALFORMED_CALL = MeshProtocol.MALFORMED_CALL;
-
   private final String service;
   private final String address;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -101,7 +98,7 @@ final class CallGuard implements ServiceInterceptor {
   }
 
   private Future<Message<JsonObject>> malformed(String problem) {
-    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MALFORMED_CALL,
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.MALFORMED_CALL,
         "Malformed call to replica " + address + " of service '" + service + "': " + problem
             + ". Call it through the generated proxy for '" + service + "'."));
   }

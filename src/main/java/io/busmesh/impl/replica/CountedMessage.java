@@ -1,6 +1,6 @@
 package io.busmesh.impl.replica;
 
-import io.busmesh.impl.load.LoadHeaders;
+import io.busmesh.MeshProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -69,8 +69,8 @@ final class CountedMessage implements Message<JsonObject> {
 
   private DeliveryOptions withLoad(DeliveryOptions options) {
     return new DeliveryOptions(options == null ? new DeliveryOptions() : options)
-        .addHeader(LoadHeaders.SERVER_IN_FLIGHT, Integer.toString(Math.max(0, guard.inFlight() - 1)))
-        .addHeader(LoadHeaders.SERVICE_MICROS, Long.toString((System.nanoTime() - arrivedNanos) / 1_000));
+        .addHeader(MeshProtocol.SERVER_IN_FLIGHT_HEADER, Integer.toString(Math.max(0, guard.inFlight() - 1)))
+        .addHeader(MeshProtocol.SERVICE_MICROS_HEADER, Long.toString((System.nanoTime() - arrivedNanos) / 1_000));
   }
 
   private void answered() {
