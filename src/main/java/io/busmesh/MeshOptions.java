@@ -12,7 +12,8 @@ import java.util.TreeMap;
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
  *   "shareInFlight": true, "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
  *   "defaults": {"strategy": "p2c", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
- *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}}
+ *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
+ *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"}
  * }}</pre>
  */
 public class MeshOptions {
@@ -30,6 +31,7 @@ public class MeshOptions {
   private long metricsPeriodMs = DEFAULT_METRICS_PERIOD_MS;
   private long metricsWindowMs = DEFAULT_METRICS_WINDOW_MS;
   private ServiceOptions defaults = new ServiceOptions();
+  private SecurityOptions security = new SecurityOptions();
   private final Map<String, ServiceOptions> services = new TreeMap<>();
 
   public MeshOptions() {
@@ -38,13 +40,14 @@ public class MeshOptions {
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
-        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services");
+        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security");
     setShareInFlight(in.bool("shareInFlight", true));
     setResyncIntervalMs(in.positiveLong("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS));
     setDrainTimeoutMs(in.nonNegativeLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS));
     setLoadSharePeriodMs(in.positiveLong("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS));
     setMetricsPeriodMs(in.nonNegativeLong("metricsPeriodMs", DEFAULT_METRICS_PERIOD_MS));
     setMetricsWindowMs(in.positiveLong("metricsWindowMs", DEFAULT_METRICS_WINDOW_MS));
+    security = new SecurityOptions(in.object("security", new JsonObject()));
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
     for (String name : perService.fieldNames()) {
@@ -137,6 +140,16 @@ public class MeshOptions {
     return this;
   }
 
+  public SecurityOptions getSecurity() {
+    return security;
+  }
+
+  /** Event-bus TLS and control-plane signing; see {@link SecurityOptions}. */
+  public MeshOptions setSecurity(SecurityOptions security) {
+    this.security = new SecurityOptions(security).validate();
+    return this;
+  }
+
   public ServiceOptions getDefaults() {
     return defaults;
   }
@@ -172,6 +185,7 @@ public class MeshOptions {
         .put("loadSharePeriodMs", loadSharePeriodMs)
         .put("metricsPeriodMs", metricsPeriodMs)
         .put("metricsWindowMs", metricsWindowMs)
+        .put("security", security.toJson())
         .put("defaults", defaults.toJson())
         .put("services", perService);
   }
