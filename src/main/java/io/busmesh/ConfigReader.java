@@ -58,6 +58,27 @@ public final class ConfigReader {
     return longInRange(key, defaultValue, 1, Long.MAX_VALUE, "a positive integer");
   }
 
+  /** An integer in [{@code min}, {@code max}]; {@code 1e3} counts as an integer, {@code 1.5} or {@code "5"} does not. */
+  public long longBetween(String key, long defaultValue, long min, long max) {
+    return longInRange(key, defaultValue, min, max, "an integer between " + min + " and " + max);
+  }
+
+  public int intBetween(String key, int defaultValue, int min, int max) {
+    return (int) longBetween(key, defaultValue, min, max);
+  }
+
+  /** A finite number in [{@code min}, {@code max}]. */
+  public double doubleBetween(String key, double defaultValue, double min, double max) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!(v instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
+      throw fail("'" + key + "' must be a number between " + min + " and " + max + ", got " + show(v));
+    }
+    return n.doubleValue();
+  }
+
   public double fraction(String key, double defaultValue) {
     Object v = json.getValue(key);
     if (v == null) {
@@ -121,8 +142,9 @@ public final class ConfigReader {
     if (v == null) {
       return defaultValue;
     }
-    boolean integral = v instanceof Integer || v instanceof Long
-        || (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()));
+    // Doubles must be whole and within long's range: 1e300 would otherwise read as Long.MAX_VALUE.
+    boolean integral = v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+        || (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 0x1p62);
     if (!integral || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
       throw fail("'" + key + "' must be " + expected + ", got " + show(v));
     }
@@ -134,6 +156,7 @@ public final class ConfigReader {
   }
 
   private static String show(Object v) {
-    return v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+    String text = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+    return text.length() > 100 ? text.substring(0, 100) + "…" : text;
   }
 }

@@ -23,6 +23,9 @@ public class MeshOptions {
   public static final long DEFAULT_LOAD_SHARE_PERIOD_MS = 100;
   public static final long DEFAULT_METRICS_PERIOD_MS = 1_000;
   public static final long DEFAULT_METRICS_WINDOW_MS = 10_000;
+  /** Shortest period of a task that reads cluster maps: shorter would load the cluster more than it helps. */
+  public static final long MIN_PERIOD_MS = 10;
+  private static final long MAX_MS = ServiceOptions.MAX_DURATION_MS;
 
   private long resyncIntervalMs = DEFAULT_RESYNC_INTERVAL_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
@@ -42,11 +45,11 @@ public class MeshOptions {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
         "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security");
     setShareInFlight(in.bool("shareInFlight", true));
-    setResyncIntervalMs(in.positiveLong("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS));
-    setDrainTimeoutMs(in.nonNegativeLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS));
-    setLoadSharePeriodMs(in.positiveLong("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS));
-    setMetricsPeriodMs(in.nonNegativeLong("metricsPeriodMs", DEFAULT_METRICS_PERIOD_MS));
-    setMetricsWindowMs(in.positiveLong("metricsWindowMs", DEFAULT_METRICS_WINDOW_MS));
+    setResyncIntervalMs(in.longBetween("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS, MIN_PERIOD_MS, MAX_MS));
+    setDrainTimeoutMs(in.longBetween("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, MAX_MS));
+    setLoadSharePeriodMs(in.longBetween("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS, MIN_PERIOD_MS, MAX_MS));
+    setMetricsPeriodMs(in.longBetween("metricsPeriodMs", DEFAULT_METRICS_PERIOD_MS, 0, MAX_MS));
+    setMetricsWindowMs(in.longBetween("metricsWindowMs", DEFAULT_METRICS_WINDOW_MS, 1, MAX_MS));
     security = new SecurityOptions(in.object("security", new JsonObject()));
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
@@ -65,9 +68,7 @@ public class MeshOptions {
 
   /** Period of the full registry read that repairs a view if a pushed change was missed. */
   public MeshOptions setResyncIntervalMs(long resyncIntervalMs) {
-    if (resyncIntervalMs < 1) {
-      throw new IllegalArgumentException("resyncIntervalMs must be positive, got " + resyncIntervalMs);
-    }
+    checkRange("resyncIntervalMs", resyncIntervalMs, MIN_PERIOD_MS, MAX_MS);
     this.resyncIntervalMs = resyncIntervalMs;
     return this;
   }
@@ -78,9 +79,7 @@ public class MeshOptions {
 
   /** Longest wait for a closing replica's in-flight calls before it unregisters anyway. */
   public MeshOptions setDrainTimeoutMs(long drainTimeoutMs) {
-    if (drainTimeoutMs < 0) {
-      throw new IllegalArgumentException("drainTimeoutMs must be ≥ 0, got " + drainTimeoutMs);
-    }
+    checkRange("drainTimeoutMs", drainTimeoutMs, 0, MAX_MS);
     this.drainTimeoutMs = drainTimeoutMs;
     return this;
   }
@@ -107,9 +106,7 @@ public class MeshOptions {
    * reads the other nodes' counts; with the read itself, it bounds how stale the shared view is.
    */
   public MeshOptions setLoadSharePeriodMs(long loadSharePeriodMs) {
-    if (loadSharePeriodMs < 1) {
-      throw new IllegalArgumentException("loadSharePeriodMs must be positive, got " + loadSharePeriodMs);
-    }
+    checkRange("loadSharePeriodMs", loadSharePeriodMs, MIN_PERIOD_MS, MAX_MS);
     this.loadSharePeriodMs = loadSharePeriodMs;
     return this;
   }
@@ -120,9 +117,7 @@ public class MeshOptions {
 
   /** Period at which each service's metrics are published on the event bus; 0 publishes none. */
   public MeshOptions setMetricsPeriodMs(long metricsPeriodMs) {
-    if (metricsPeriodMs < 0) {
-      throw new IllegalArgumentException("metricsPeriodMs must be ≥ 0, got " + metricsPeriodMs);
-    }
+    checkRange("metricsPeriodMs", metricsPeriodMs, 0, MAX_MS);
     this.metricsPeriodMs = metricsPeriodMs;
     return this;
   }
@@ -133,9 +128,7 @@ public class MeshOptions {
 
   /** Span of recent calls that response time, error and fault rates cover. */
   public MeshOptions setMetricsWindowMs(long metricsWindowMs) {
-    if (metricsWindowMs < 1) {
-      throw new IllegalArgumentException("metricsWindowMs must be positive, got " + metricsWindowMs);
-    }
+    checkRange("metricsWindowMs", metricsWindowMs, 1, MAX_MS);
     this.metricsWindowMs = metricsWindowMs;
     return this;
   }
@@ -173,6 +166,12 @@ public class MeshOptions {
   /** Services named in the configuration; the mesh answers for them even before any replica appears. */
   public Iterable<String> configuredServices() {
     return services.keySet();
+  }
+
+  private static void checkRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+    }
   }
 
   public JsonObject toJson() {

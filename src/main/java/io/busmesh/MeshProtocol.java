@@ -54,6 +54,11 @@ public final class MeshProtocol {
    * {@code RECIPIENT_FAILURE}. Nothing ran, so the balancer retries it on another replica.
    */
   public static final int REPLICA_DRAINING = 503;
+  /**
+   * The caller's node already had its limit of calls in flight to the service ({@code maxInFlight});
+   * type {@code RECIPIENT_FAILURE}. Nothing ran.
+   */
+  public static final int OVERLOADED = 429;
   /** A replica refused a call that arrived after its deadline; type {@code RECIPIENT_FAILURE}. Nothing ran. */
   public static final int DEADLINE_EXCEEDED = 504;
   /**

@@ -20,7 +20,7 @@ public class PublishOptions {
       return;
     }
     ConfigReader in = new ConfigReader("publish options", json, "weight", "zone", "metadata");
-    setWeight(in.positiveInt("weight", DEFAULT_WEIGHT));
+    setWeight(in.intBetween("weight", DEFAULT_WEIGHT, 1, Replica.MAX_WEIGHT));
     setZone(in.string("zone", ""));
     setMetadata(in.object("metadata", new JsonObject()));
   }
@@ -30,8 +30,8 @@ public class PublishOptions {
   }
 
   public PublishOptions setWeight(int weight) {
-    if (weight < 1) {
-      throw new IllegalArgumentException("replica weight must be at least 1, got " + weight);
+    if (weight < 1 || weight > Replica.MAX_WEIGHT) {
+      throw new IllegalArgumentException("replica weight must be between 1 and " + Replica.MAX_WEIGHT + ", got " + weight);
     }
     this.weight = weight;
     return this;

@@ -1,5 +1,6 @@
 package io.busmesh;
 
+import io.busmesh.impl.fault.BreakerSettings;
 import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.strategy.StrategyFactory;
@@ -32,6 +33,15 @@ public class ServiceOptions {
   public static final double DEFAULT_HEDGE_PERCENTILE = 95;
   /** Backup requests allowed per call: 5% extra load at most. */
   public static final double DEFAULT_HEDGE_BUDGET_RATIO = 0.05;
+  /** Calls of one node to one service in flight at once; more fail fast with {@link MeshProtocol#OVERLOADED}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 5_000;
+  /** Upper bound of every duration: no call should wait an hour, so a larger value is a typo (and would overflow deadlines). */
+  public static final long MAX_DURATION_MS = 3_600_000;
+  /** Upper bound of {@code maxAttempts}: more tries than replicas worth trying only multiply load. */
+  public static final int MAX_ATTEMPTS_LIMIT = 10;
+  public static final int MAX_IN_FLIGHT_LIMIT = 1_000_000;
+  /** Upper bound of {@code retryBudgetMinPerSecond}. */
+  public static final double MAX_RETRIES_PER_SECOND = 1_000_000;
 
   private StrategyFactory strategy = StrategyFactory.named(DEFAULT_STRATEGY);
   private JsonObject strategyOptions = new JsonObject();
@@ -50,6 +60,7 @@ public class ServiceOptions {
   private double hedgePercentile = DEFAULT_HEDGE_PERCENTILE;
   private double hedgeBudgetRatio = DEFAULT_HEDGE_BUDGET_RATIO;
   private JsonObject outlierEjection;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
   public ServiceOptions() {
   }
@@ -72,6 +83,7 @@ public class ServiceOptions {
     this.hedgePercentile = other.hedgePercentile;
     this.hedgeBudgetRatio = other.hedgeBudgetRatio;
     this.outlierEjection = other.outlierEjection == null ? null : other.outlierEjection.copy();
+    this.maxInFlight = other.maxInFlight;
   }
 
   /**
@@ -84,7 +96,7 @@ public class ServiceOptions {
     ConfigReader in = new ConfigReader(where, json, "strategy", "strategyOptions", "callTimeoutMs", "slowStartMs",
         "ewmaDecayMs", "maxAttempts", "attemptTimeoutMs", "retryableMethods", "breaker", "retryBudgetRatio",
         "retryBudgetMinPerSecond", "faultMode", "failsafeValue", "idempotentMethods", "hedgePercentile",
-        "hedgeBudgetRatio", "outlierEjection");
+        "hedgeBudgetRatio", "outlierEjection", "maxInFlight");
     boolean named = json != null && json.containsKey("strategy");
     JsonObject settings = in.object("strategyOptions", named ? new JsonObject() : defaults.strategyOptions);
     StrategyFactory factory = defaults.strategy;
@@ -96,15 +108,20 @@ public class ServiceOptions {
       }
     }
     setStrategy(factory, settings); // a bad setting is reported by the strategy, naming itself
-    setCallTimeoutMs(in.positiveLong("callTimeoutMs", defaults.callTimeoutMs));
-    setSlowStartMs(in.nonNegativeLong("slowStartMs", defaults.slowStartMs));
-    setEwmaDecayMs(in.positiveLong("ewmaDecayMs", defaults.ewmaDecayMs));
-    setMaxAttempts(in.positiveInt("maxAttempts", defaults.maxAttempts));
-    setAttemptTimeoutMs(in.nonNegativeLong("attemptTimeoutMs", defaults.attemptTimeoutMs));
+    setCallTimeoutMs(in.longBetween("callTimeoutMs", defaults.callTimeoutMs, 1, MAX_DURATION_MS));
+    setSlowStartMs(in.longBetween("slowStartMs", defaults.slowStartMs, 0, MAX_DURATION_MS));
+    setEwmaDecayMs(in.longBetween("ewmaDecayMs", defaults.ewmaDecayMs, 1, MAX_DURATION_MS));
+    setMaxAttempts(in.intBetween("maxAttempts", defaults.maxAttempts, 1, MAX_ATTEMPTS_LIMIT));
+    setAttemptTimeoutMs(in.longBetween("attemptTimeoutMs", defaults.attemptTimeoutMs, 0, MAX_DURATION_MS));
     setRetryableMethods(in.strings("retryableMethods", defaults.retryableMethods));
-    setBreaker(in.object("breaker", defaults.breaker));
-    setRetryBudget(in.nonNegativeDouble("retryBudgetRatio", defaults.retryBudgetRatio),
-        in.nonNegativeDouble("retryBudgetMinPerSecond", defaults.retryBudgetMinPerSecond));
+    try {
+      setBreaker(in.object("breaker", defaults.breaker));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid " + where + ": " + e.getMessage(), e);
+    }
+    setRetryBudget(in.doubleBetween("retryBudgetRatio", defaults.retryBudgetRatio, 0, 1),
+        in.doubleBetween("retryBudgetMinPerSecond", defaults.retryBudgetMinPerSecond, 0, MAX_RETRIES_PER_SECOND));
+    setMaxInFlight(in.intBetween("maxInFlight", defaults.maxInFlight, 1, MAX_IN_FLIGHT_LIMIT));
     try {
       setFaultMode(FaultMode.of(in.string("faultMode", defaults.faultMode.configName())));
     } catch (IllegalArgumentException e) {
@@ -112,8 +129,8 @@ public class ServiceOptions {
     }
     setFailsafeValue(json != null && json.containsKey("failsafeValue") ? json.getValue("failsafeValue") : defaults.failsafeValue);
     setIdempotentMethods(in.strings("idempotentMethods", defaults.idempotentMethods));
-    setHedging(in.nonNegativeDouble("hedgePercentile", defaults.hedgePercentile),
-        in.nonNegativeDouble("hedgeBudgetRatio", defaults.hedgeBudgetRatio));
+    setHedging(in.doubleBetween("hedgePercentile", defaults.hedgePercentile, 0, 100),
+        in.doubleBetween("hedgeBudgetRatio", defaults.hedgeBudgetRatio, 0, 1));
     try {
       setOutlierEjection(in.object("outlierEjection", defaults.outlierEjection));
     } catch (IllegalArgumentException e) {
@@ -173,9 +190,7 @@ public class ServiceOptions {
 
   /** Longest time the balancer waits for a replica's answer before failing the call with TIMEOUT. */
   public ServiceOptions setCallTimeoutMs(long callTimeoutMs) {
-    if (callTimeoutMs < 1) {
-      throw new IllegalArgumentException("callTimeoutMs must be positive, got " + callTimeoutMs);
-    }
+    checkRange("callTimeoutMs", callTimeoutMs, 1, MAX_DURATION_MS);
     this.callTimeoutMs = callTimeoutMs;
     return this;
   }
@@ -186,9 +201,7 @@ public class ServiceOptions {
 
   /** Ramp of a newly registered replica's share of traffic; 0 (the default) gives it a full share at once. */
   public ServiceOptions setSlowStartMs(long slowStartMs) {
-    if (slowStartMs < 0) {
-      throw new IllegalArgumentException("slowStartMs must be ≥ 0, got " + slowStartMs);
-    }
+    checkRange("slowStartMs", slowStartMs, 0, MAX_DURATION_MS);
     this.slowStartMs = slowStartMs;
     return this;
   }
@@ -199,9 +212,7 @@ public class ServiceOptions {
 
   /** τ of the latency and error-rate averages that load-aware strategies weigh. */
   public ServiceOptions setEwmaDecayMs(long ewmaDecayMs) {
-    if (ewmaDecayMs < 1) {
-      throw new IllegalArgumentException("ewmaDecayMs must be positive, got " + ewmaDecayMs);
-    }
+    checkRange("ewmaDecayMs", ewmaDecayMs, 1, MAX_DURATION_MS);
     this.ewmaDecayMs = ewmaDecayMs;
     return this;
   }
@@ -212,9 +223,7 @@ public class ServiceOptions {
 
   /** Tries per call: the first and, on a failure that is safe to retry, others on different replicas. */
   public ServiceOptions setMaxAttempts(int maxAttempts) {
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-    }
+    checkRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
     this.maxAttempts = maxAttempts;
     return this;
   }
@@ -228,9 +237,7 @@ public class ServiceOptions {
    * default, lets one attempt use the whole {@link #getCallTimeoutMs() call deadline}.
    */
   public ServiceOptions setAttemptTimeoutMs(long attemptTimeoutMs) {
-    if (attemptTimeoutMs < 0) {
-      throw new IllegalArgumentException("attemptTimeoutMs must be ≥ 0, got " + attemptTimeoutMs);
-    }
+    checkRange("attemptTimeoutMs", attemptTimeoutMs, 0, MAX_DURATION_MS);
     this.attemptTimeoutMs = attemptTimeoutMs;
     return this;
   }
@@ -254,11 +261,14 @@ public class ServiceOptions {
 
   /**
    * Options of each replica's Vert.x circuit breaker, in {@code CircuitBreakerOptions} JSON
-   * ({@code maxFailures}, {@code resetTimeout}, {@code failuresRollingWindow}); unset keys take
-   * busmesh's defaults: 5 failures, 5 s before a half-open probe, a 10 s window.
+   * ({@code maxFailures}, {@code resetTimeout}, {@code failuresRollingWindow}, and the notification
+   * and metrics keys); unset keys take busmesh's defaults: 5 failures, 5 s before a half-open probe,
+   * a 10 s window.
+   *
+   * @throws IllegalArgumentException for an unknown key (e.g. {@code timeout}: use attemptTimeoutMs), a wrong type or a value out of range
    */
   public ServiceOptions setBreaker(JsonObject breaker) {
-    this.breaker = breaker == null ? new JsonObject() : breaker.copy();
+    this.breaker = BreakerSettings.check(breaker == null ? new JsonObject() : breaker.copy());
     return this;
   }
 
@@ -272,8 +282,9 @@ public class ServiceOptions {
 
   /** Retries allowed cluster-wide: {@code ratio} per call plus {@code minPerSecond}, over a 10 s window. */
   public ServiceOptions setRetryBudget(double ratio, double minPerSecond) {
-    if (ratio < 0 || minPerSecond < 0) {
-      throw new IllegalArgumentException("retry budget ratio and minPerSecond must be ≥ 0, got " + ratio + ", " + minPerSecond);
+    if (!(ratio >= 0 && ratio <= 1) || !(minPerSecond >= 0 && minPerSecond <= MAX_RETRIES_PER_SECOND)) {
+      throw new IllegalArgumentException("retryBudgetRatio must be in [0, 1] and retryBudgetMinPerSecond in [0, "
+          + (long) MAX_RETRIES_PER_SECOND + "], got " + ratio + ", " + minPerSecond);
     }
     this.retryBudgetRatio = ratio;
     this.retryBudgetMinPerSecond = minPerSecond;
@@ -323,8 +334,8 @@ public class ServiceOptions {
 
   /** Backup after the {@code percentile} of recent latency, at most {@code budgetRatio} backups per call. */
   public ServiceOptions setHedging(double percentile, double budgetRatio) {
-    if (!(percentile > 0 && percentile < 100) || budgetRatio < 0) {
-      throw new IllegalArgumentException("hedgePercentile must be in (0, 100) and hedgeBudgetRatio ≥ 0, got "
+    if (!(percentile > 0 && percentile < 100) || !(budgetRatio >= 0 && budgetRatio <= 1)) {
+      throw new IllegalArgumentException("hedgePercentile must be in (0, 100) and hedgeBudgetRatio in [0, 1], got "
           + percentile + ", " + budgetRatio);
     }
     this.hedgePercentile = percentile;
@@ -348,6 +359,27 @@ public class ServiceOptions {
     return this;
   }
 
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * Calls of this node to the service that may be in flight at once (default
+   * {@value #DEFAULT_MAX_IN_FLIGHT}); more fail at once with {@link MeshProtocol#OVERLOADED} instead of
+   * queueing until the heap runs out. A call counts until it is answered or its callTimeoutMs passes.
+   */
+  public ServiceOptions setMaxInFlight(int maxInFlight) {
+    checkRange("maxInFlight", maxInFlight, 1, MAX_IN_FLIGHT_LIMIT);
+    this.maxInFlight = maxInFlight;
+    return this;
+  }
+
+  private static void checkRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("strategy", strategy.name());
     if (!strategyOptions.isEmpty()) {
@@ -360,6 +392,6 @@ public class ServiceOptions {
         .put("retryBudgetMinPerSecond", retryBudgetMinPerSecond).put("faultMode", faultMode.configName())
         .put("failsafeValue", failsafeValue).put("idempotentMethods", new JsonArray(List.copyOf(idempotentMethods)))
         .put("hedgePercentile", hedgePercentile).put("hedgeBudgetRatio", hedgeBudgetRatio)
-        .put("outlierEjection", outlierEjection == null ? null : outlierEjection.copy());
+        .put("outlierEjection", outlierEjection == null ? null : outlierEjection.copy()).put("maxInFlight", maxInFlight);
   }
 }

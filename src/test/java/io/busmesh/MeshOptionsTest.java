@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MeshOptionsTest {
 
@@ -29,7 +30,7 @@ class MeshOptionsTest {
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
         + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
-        + "defaults, services].", e.getMessage());
+        + "defaults, services, security].", e.getMessage());
   }
 
   @Test
@@ -67,10 +68,10 @@ class MeshOptionsTest {
 
   @Test
   void aWrongTypeOrRangeNamesTheKeyAndTheValue() {
-    assertEquals("Invalid mesh options 'services.calculator': 'callTimeoutMs' must be a positive integer, got -5.",
+    assertEquals("Invalid mesh options 'services.calculator': 'callTimeoutMs' must be an integer between 1 and 3600000, got -5.",
         assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("services",
             new JsonObject().put("calculator", new JsonObject().put("callTimeoutMs", -5))))).getMessage());
-    assertEquals("Invalid mesh options: 'drainTimeoutMs' must be an integer ≥ 0, got \"soon\".",
+    assertEquals("Invalid mesh options: 'drainTimeoutMs' must be an integer between 0 and 3600000, got \"soon\".",
         assertThrows(IllegalArgumentException.class,
             () -> new MeshOptions(new JsonObject().put("drainTimeoutMs", "soon"))).getMessage());
   }
@@ -84,5 +85,45 @@ class MeshOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> conf.fraction("failRate", 0)).getMessage());
     assertEquals("Invalid conf of X: 'exitWhenDone' must be true or false, got \"yes\".",
         assertThrows(IllegalArgumentException.class, () -> conf.bool("exitWhenDone", true)).getMessage());
+  }
+
+  @Test
+  void hugeTimeoutsAreRefusedRatherThanOverflowingEveryDeadline() {
+    for (Object huge : new Object[] {Long.MAX_VALUE, 1e300, 3_600_001, Double.NaN}) {
+      assertEquals("Invalid mesh options 'defaults': 'callTimeoutMs' must be an integer between 1 and 3600000, got " + huge + ".",
+          assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+              new JsonObject().put("callTimeoutMs", huge)))).getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new ServiceOptions().setCallTimeoutMs(Long.MAX_VALUE));
+    assertThrows(IllegalArgumentException.class, () -> new ServiceOptions().setAttemptTimeoutMs(Long.MAX_VALUE));
+    assertThrows(IllegalArgumentException.class, () -> new MeshOptions().setResyncIntervalMs(1));
+  }
+
+  @Test
+  void ratiosAndCountsAreRangeChecked() {
+    assertEquals("Invalid mesh options 'defaults': 'retryBudgetRatio' must be a number between 0.0 and 1.0, got 5.",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+            new JsonObject().put("retryBudgetRatio", 5)))).getMessage());
+    assertEquals("Invalid mesh options 'defaults': 'maxAttempts' must be an integer between 1 and 10, got 1000.",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+            new JsonObject().put("maxAttempts", 1000)))).getMessage());
+    assertEquals("Invalid mesh options 'defaults': 'maxInFlight' must be an integer between 1 and 1000000, got 0.",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+            new JsonObject().put("maxInFlight", 0)))).getMessage());
+    assertEquals(250, new MeshOptions(new JsonObject().put("defaults", new JsonObject().put("maxInFlight", 250)))
+        .forService("any").getMaxInFlight());
+  }
+
+  @Test
+  void breakerSettingsAreReadAsStrictlyAsBusmeshKeys() {
+    assertEquals("Invalid mesh options 'defaults': Invalid circuit breaker settings: 'maxFailures' must be an integer"
+            + " between 1 and 1000000, got \"five\".",
+        assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+            new JsonObject().put("breaker", new JsonObject().put("maxFailures", "five"))))).getMessage());
+    String typo = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("defaults",
+        new JsonObject().put("breaker", new JsonObject().put("maxFailurez", 3))))).getMessage();
+    assertTrue(typo.startsWith("Invalid mesh options 'defaults': Invalid circuit breaker settings: unknown key [maxFailurez];"), typo);
+    assertThrows(IllegalArgumentException.class, () -> new ServiceOptions().setBreaker(new JsonObject().put("timeout", 100)));
+    assertEquals(3, new ServiceOptions().setBreaker(new JsonObject().put("maxFailures", 3)).getBreaker().getInteger("maxFailures"));
   }
 }

@@ -91,8 +91,14 @@ public final class MeshImpl implements Mesh {
       return Future.failedFuture(new IllegalArgumentException("A service name is required to publish a replica"));
     }
     String address = MeshProtocol.REPLICA_ADDRESS_PREFIX + service + "." + nodeId() + "." + replicaSequence.incrementAndGet();
-    Replica replica = new Replica(service, address, nodeId(), publishOptions.getWeight(), publishOptions.getZone(),
-        System.currentTimeMillis(), publishOptions.getMetadata(), IdempotentMethods.declaredBy(iface));
+    Replica replica;
+    try {
+      replica = new Replica(service, address, nodeId(), publishOptions.getWeight(), publishOptions.getZone(),
+          System.currentTimeMillis(), publishOptions.getMetadata(), IdempotentMethods.declaredBy(iface));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + service + "': "
+          + e.getMessage(), e));
+    }
     return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, options.getDrainTimeoutMs())
         .map(publication -> {
           Publication tracked = new TrackedPublication(publication);

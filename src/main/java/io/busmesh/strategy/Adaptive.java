@@ -46,7 +46,7 @@ final class Adaptive extends TwoChoices {
   /** Reads {@code {"latencyFloorMicros": 1000}} (optional). */
   static Adaptive fromSettings(JsonObject settings) {
     ConfigReader in = new ConfigReader("settings of strategy 'adaptive'", settings, "latencyFloorMicros");
-    return new Adaptive(in.positiveLong("latencyFloorMicros", DEFAULT_LATENCY_FLOOR_MICROS), new SplittableRandom());
+    return new Adaptive(in.longBetween("latencyFloorMicros", DEFAULT_LATENCY_FLOOR_MICROS, 1, 60_000_000), new SplittableRandom());
   }
 
   @Override

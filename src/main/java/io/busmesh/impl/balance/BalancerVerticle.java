@@ -7,12 +7,15 @@ import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceMetrics;
 import io.busmesh.ServiceOptions;
 import io.busmesh.impl.fault.AttemptFailure;
+import io.busmesh.impl.fault.BreakerSettings;
 import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadExchange;
 import io.busmesh.impl.load.LoadSettings;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.SlowStart;
+import io.busmesh.impl.log.LogText;
+import io.busmesh.impl.log.RateLimitedLog;
 import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
@@ -65,6 +68,7 @@ public final class BalancerVerticle extends VerticleBase {
   private static final long OUTLIER_PERIOD_MS = 1_000;
   /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
   private static final int DEPARTED_STATS_KEPT = 1_000;
+  private static final long REJECTED_LOG_PERIOD_MS = 60_000;
 
   private final MeshOptions options;
   private final ReplicaRegistry registry;
@@ -86,12 +90,15 @@ public final class BalancerVerticle extends VerticleBase {
   private LoadSharing loadSharing;
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
+  /** Control-plane messages refused as malformed, unknown or unverified: logged at most once a minute. */
+  private final RateLimitedLog rejected;
 
   public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
     this.options = options;
     this.registry = registry;
     this.clock = clock;
     this.meters = CallWindow.registry(clock);
+    this.rejected = new RateLimitedLog(log, clock, REJECTED_LOG_PERIOD_MS);
   }
 
   @Override
@@ -102,7 +109,9 @@ public final class BalancerVerticle extends VerticleBase {
     loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, routes::values,
         registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
-    MessageConsumer<Object> control = vertx.eventBus().consumer(MeshProtocol.STRATEGY_CONTROL_ADDRESS, this::onStrategyControl);
+    // With strategy control off, nothing listens: a change published there reaches no handler on this node.
+    Future<Void> control = !options.getSecurity().isStrategyControl() ? Future.succeededFuture()
+        : vertx.eventBus().consumer(MeshProtocol.STRATEGY_CONTROL_ADDRESS, this::onStrategyControl).completion();
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> onNodeLeft(nodeId)),
         () -> context.runOnContext(v -> onRejoined()));
     vertx.setPeriodic(options.getResyncIntervalMs(), id -> resync());
@@ -113,7 +122,7 @@ public final class BalancerVerticle extends VerticleBase {
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> publishMetrics());
     }
-    return Future.all(changes.completion(), control.completion()).compose(v -> resync());
+    return Future.all(changes.completion(), control).compose(v -> resync());
   }
 
   @Override
@@ -160,7 +169,7 @@ public final class BalancerVerticle extends VerticleBase {
     }
     return onLoop(() -> {
       ensureRoute(service).useStrategy(name, strategy);
-      log.info("Service '" + service + "' now balanced with strategy '" + name + "'");
+      log.info("Service " + LogText.quote(service) + " now balanced with strategy " + LogText.quote(name));
       return null;
     });
   }
@@ -205,8 +214,14 @@ public final class BalancerVerticle extends VerticleBase {
   private void onStrategyControl(Message<Object> message) {
     if (!(message.body() instanceof JsonObject json) || !(json.getValue("service") instanceof String service)
         || !(json.getValue("strategy") instanceof String name)) {
-      message.fail(400, "A strategy change must be a JSON object with 'service' and 'strategy' strings"
-          + " (and optional 'strategyOptions'), got " + message.body());
+      refuseControl(message, "A strategy change must be a JSON object with 'service' and 'strategy' strings"
+          + " (and optional 'strategyOptions'), got " + LogText.typeOf(message.body()));
+      return;
+    }
+    if (!routes.containsKey(service)) {
+      // No state for services this node knows nothing of: a flood of made-up names must not grow the heap.
+      refuseControl(message, "Ignored a strategy change for service " + LogText.quote(service)
+          + ", which this node neither calls nor has in its view");
       return;
     }
     JsonObject settings = json.getValue("strategyOptions") instanceof JsonObject o ? o : new JsonObject();
@@ -214,9 +229,15 @@ public final class BalancerVerticle extends VerticleBase {
       if (ar.succeeded()) {
         message.reply(null);
       } else {
-        message.fail(400, ar.cause().getMessage());
+        refuseControl(message, "Ignored a strategy change for service " + LogText.quote(service) + ": "
+            + LogText.quote(ar.cause().getMessage()));
       }
     });
+  }
+
+  private void refuseControl(Message<Object> message, String why) {
+    rejected.warn(why);
+    message.fail(MeshProtocol.MALFORMED_CALL, why);
   }
 
   private void onChange(Message<Object> change) {
@@ -224,8 +245,8 @@ public final class BalancerVerticle extends VerticleBase {
     try {
       update = ViewChange.parse(change.body());
     } catch (IllegalArgumentException e) {
-      log.warn("Ignored a malformed registry change: " + e.getMessage());
-      change.fail(400, e.getMessage());
+      rejected.warn("Ignored a malformed registry change: " + e.getMessage());
+      change.fail(MeshProtocol.MALFORMED_CALL, e.getMessage());
       return;
     }
     apply(update);
@@ -280,7 +301,8 @@ public final class BalancerVerticle extends VerticleBase {
       }
       setView(next);
       return entries;
-    }).compose(registry::forgetDeadNodes).recover(err -> {
+    }).compose(entries -> registry.repairOwn(entries).map(entries))
+        .compose(registry::forgetDeadNodes).recover(err -> {
       log.warn("Registry resync failed, keeping the current view: " + err.getMessage());
       return Future.succeededFuture();
     }).onComplete(ar -> changesDuringResync = null);
@@ -424,18 +446,7 @@ public final class BalancerVerticle extends VerticleBase {
 
   /** The replica's circuit breaker: only faults count as failures, not the service's own errors nor refusals. */
   private CircuitBreaker breakerFor(Replica replica, ServiceOptions service) {
-    CircuitBreakerOptions breakerOptions = new CircuitBreakerOptions()
-        .setMaxFailures(5).setResetTimeout(5_000).setFailuresRollingWindow(10_000);
-    JsonObject overrides = service.getBreaker();
-    if (!overrides.isEmpty()) {
-      breakerOptions = new CircuitBreakerOptions(breakerOptions.toJson().mergeIn(overrides));
-    }
-    breakerOptions.setTimeout(-1); // the attempt's own send timeout bounds it
-    if (!overrides.containsKey("notificationAddress")) {
-      // Vert.x's breaker metrics cost a rolling histogram update per call and an event-bus publish per
-      // breaker every 2 s; busmesh's own metrics and breaker events cover them. Opt back in through conf.
-      breakerOptions.setNotificationAddress(null);
-    }
+    CircuitBreakerOptions breakerOptions = BreakerSettings.options(service.getBreaker());
     CircuitBreaker breaker = CircuitBreaker.create("busmesh:" + replica.address(), vertx, breakerOptions);
     breaker.<Object>failurePolicy(attempt -> attempt.failed() && AttemptFailure.of(attempt.cause()).isFault());
     breaker.openHandler(v -> context.runOnContext(x -> onBreakerChange(replica, CircuitBreakerState.OPEN)));

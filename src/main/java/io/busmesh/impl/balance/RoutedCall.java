@@ -193,6 +193,9 @@ final class RoutedCall implements CallInfo {
   }
 
   private void end() {
+    if (!done) {
+      route.callEnded();
+    }
     done = true;
     if (hedgeTimer >= 0) {
       route.vertx().cancelTimer(hedgeTimer);

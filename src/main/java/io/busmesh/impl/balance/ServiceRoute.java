@@ -1,12 +1,14 @@
 package io.busmesh.impl.balance;
 
 import io.busmesh.FaultMode;
+import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.busmesh.ServiceOptions;
 import io.busmesh.impl.fault.HedgeTrigger;
 import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.fault.RetryBudget;
 import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.log.RateLimitedLog;
 import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.strategy.Strategy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +41,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private static final int BUDGET_WINDOW_SECONDS = 10;
   /** Span of the latencies the hedging percentile is taken from. */
   private static final long HEDGE_WINDOW_MS = 10_000;
+  /** At most one line per this period about refused calls, however many arrive. */
+  private static final long REFUSAL_LOG_PERIOD_MS = 10_000;
 
   private final String service;
   private final ServiceOptions options;
@@ -60,6 +64,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private List<String> foreignConsumers = List.of();
   private Strategy strategy;
   private String strategyName;
+  /** Calls taken and not ended yet; only touched on the balancer's loop. */
+  private int inFlight;
+  private final RateLimitedLog refused;
 
   /**
    * @param registered the service's replicas in this node's view
@@ -83,6 +90,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
         : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
     this.window = new CallWindow(meters, clock, metricsWindowMs,
         Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+    this.refused = new RateLimitedLog(log, clock, REFUSAL_LOG_PERIOD_MS);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
     useStrategy(options.getStrategy(), options.getStrategyFactory().create(options.getStrategyOptions()));
   }
@@ -95,10 +103,37 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   @Override
   public void handle(Message<Object> call) {
+    String problem = CallCheck.problem(call);
+    if (problem != null) {
+      refused.warn("Refused malformed call(s) to service '" + service + "' on this node: " + problem);
+      call.fail(MeshProtocol.MALFORMED_CALL, "Malformed call to service '" + service + "': " + problem
+          + ". Call it through the generated proxy of its @ProxyGen interface. Nothing ran.");
+      return;
+    }
+    if (inFlight >= options.getMaxInFlight()) {
+      refused.warn("Refused call(s) to service '" + service + "': this node already has " + inFlight
+          + " calls in flight to it (maxInFlight)");
+      call.fail(MeshProtocol.OVERLOADED, "Call to service '" + service + "' refused: this node already has "
+          + inFlight + " calls in flight to it, its limit (maxInFlight " + options.getMaxInFlight() + "). The replicas"
+          + " are not keeping up or calls are not being answered; slow down, or raise maxInFlight if memory allows."
+          + " Nothing ran.");
+      return;
+    }
+    inFlight++;
     if (options.getFaultMode() == FaultMode.HEDGED) {
       hedgeBudget.called();
     }
     new RoutedCall(this, call, clock).start();
+  }
+
+  /** A call handed to {@link RoutedCall} has ended (answered or failed). */
+  void callEnded() {
+    inFlight--;
+  }
+
+  /** Calls of this node to the service that have not ended yet. */
+  int inFlight() {
+    return inFlight;
   }
 
   String service() {

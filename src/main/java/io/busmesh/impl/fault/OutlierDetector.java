@@ -1,6 +1,7 @@
 package io.busmesh.impl.fault;
 
 import io.busmesh.ConfigReader;
+import io.busmesh.ServiceOptions;
 import io.busmesh.impl.load.Clock;
 import io.vertx.core.json.JsonObject;
 
@@ -50,8 +51,8 @@ public final class OutlierDetector {
   public static OutlierDetector fromSettings(Clock clock, JsonObject settings) {
     ConfigReader in = new ConfigReader("outlier ejection settings", settings, "errorRate", "latencyFactor",
         "baseEjectionMs", "maxEjectedShare");
-    return new OutlierDetector(clock, in.fraction("errorRate", 0.5), in.nonNegativeDouble("latencyFactor", 5),
-        in.positiveLong("baseEjectionMs", 10_000), in.fraction("maxEjectedShare", 0.5));
+    return new OutlierDetector(clock, in.fraction("errorRate", 0.5), in.doubleBetween("latencyFactor", 5, 0, 1_000),
+        in.longBetween("baseEjectionMs", 10_000, 1, ServiceOptions.MAX_DURATION_MS), in.fraction("maxEjectedShare", 0.5));
   }
 
   /** Decides which replicas are ejected now; returns their addresses. */

@@ -1,8 +1,11 @@
 package io.busmesh.impl.load;
 
 import io.busmesh.MeshProtocol;
+import io.busmesh.impl.log.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -23,16 +26,20 @@ import java.util.Set;
  */
 public final class LoadExchange {
 
+  private static final Logger log = LoggerFactory.getLogger(LoadExchange.class);
+
   private final String nodeId;
   private final Clock clock;
   private final Future<AsyncMap<String, JsonObject>> map;
   private Map<String, Long> lastPublished = Map.of();
   private Map<String, List<Long>> lastBudgets = Map.of();
+  private final RateLimitedLog invalid;
 
   public LoadExchange(Vertx vertx, String nodeId, Clock clock) {
     this.nodeId = nodeId;
     this.clock = clock;
     this.map = vertx.sharedData().getAsyncMap(MeshProtocol.LOAD_MAP);
+    this.invalid = new RateLimitedLog(log, clock, 60_000);
   }
 
   /**
@@ -72,29 +79,32 @@ public final class LoadExchange {
         Map<String, Long> sums = new HashMap<>();
         Map<String, long[]> budgetSums = new HashMap<>();
         for (Future<JsonObject> read : reads) {
-          JsonObject entry = read.result();
-          JsonObject budget = entry == null ? null : entry.getJsonObject("budget");
-          if (budget != null) {
-            budget.forEach(e -> {
-              if (e.getValue() instanceof JsonArray pair && pair.size() == 2) {
-                long[] sum = budgetSums.computeIfAbsent(e.getKey(), k -> new long[2]);
-                sum[0] += pair.getLong(0);
-                sum[1] += pair.getLong(1);
-              }
-            });
+          Object entry = read.result();
+          if (entry == null) {
+            continue;
           }
-          JsonObject counts = entry == null ? null : entry.getJsonObject("inFlight");
-          if (counts != null) {
-            counts.forEach(e -> {
-              if (e.getValue() instanceof Number n) {
-                sums.merge(e.getKey(), n.longValue(), Long::sum);
-              }
-            });
+          NodeLoad load = NodeLoad.parse(entry);
+          if (load == null) {
+            invalid.warn("Ignored another node's load entry: it is not a valid " + MeshProtocol.LOAD_MAP + " entry"
+                + " (in-flight counts 0.." + NodeLoad.MAX_IN_FLIGHT + ", budget counts 0 ≤ calls ≤ "
+                + NodeLoad.MAX_CALLS + ", retries ≤ " + NodeLoad.MAX_RETRIES_PER_CALL + " per call)");
+            continue;
           }
+          load.inFlight().forEach((replica, count) -> sums.merge(replica, count, Long::sum));
+          load.budgets().forEach((service, pair) -> {
+            long[] sum = budgetSums.computeIfAbsent(service, k -> new long[2]);
+            sum[0] += pair[0];
+            sum[1] += pair[1];
+          });
         }
         return new RemoteLoad(sums, budgetSums, startedNanos);
       });
     });
+  }
+
+  /** Load entries of other nodes ignored as invalid so far. */
+  public long invalidEntries() {
+    return invalid.total();
   }
 
   /** Deletes a departed node's entry; any node may do it, and doing it twice is harmless. */

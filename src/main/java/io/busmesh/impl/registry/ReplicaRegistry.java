@@ -2,6 +2,9 @@ package io.busmesh.impl.registry;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
+import io.busmesh.impl.load.Clock;
+import io.busmesh.impl.log.LogText;
+import io.busmesh.impl.log.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,6 +16,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +32,8 @@ public final class ReplicaRegistry {
 
   private static final long NOTIFY_TIMEOUT_MS = 3_000;
   private static final Logger log = LoggerFactory.getLogger(ReplicaRegistry.class);
+  /** At most one line per period about invalid entries, however many there are. */
+  private static final long INVALID_LOG_PERIOD_MS = 60_000;
 
   private final Vertx vertx;
   private final ClusterManager cluster; // null when Vert.x is not clustered
@@ -35,6 +41,7 @@ public final class ReplicaRegistry {
   private final Future<AsyncMap<String, JsonObject>> map;
   /** This node's own replicas, re-written when a crash may have lost their entries. */
   private final Map<String, Replica> own = new ConcurrentHashMap<>();
+  private final RateLimitedLog invalid = new RateLimitedLog(log, Clock.SYSTEM, INVALID_LOG_PERIOD_MS);
 
   public ReplicaRegistry(Vertx vertx) {
     this.vertx = vertx;
@@ -97,19 +104,77 @@ public final class ReplicaRegistry {
         .mapEmpty();
   }
 
-  /** Every readable entry; a malformed one is logged and skipped rather than breaking every view. */
+  /**
+   * Every valid entry. Anything else in the map (a value that is not a replica entry, a field out of
+   * range, an entry filed under another replica's key, a value that cannot even be deserialized) is
+   * skipped, counted and logged at most once per period: one bad value never hides the good ones.
+   */
   public Future<List<Replica>> readAll() {
-    return map.compose(AsyncMap::values).map(values -> {
-      List<Replica> replicas = new ArrayList<>(values.size());
-      for (JsonObject json : values) {
-        try {
-          replicas.add(Replica.fromJson(json));
-        } catch (IllegalArgumentException e) {
-          log.warn("Skipping registry entry: " + e.getMessage());
+    return map.compose(m -> m.entries()
+        .recover(err -> {
+          invalid.warn("Could not read the registry map in one piece (" + err.getClass().getSimpleName()
+              + "); reading it entry by entry");
+          return entryByEntry(m);
+        }))
+        .map(this::validEntries);
+  }
+
+  private List<Replica> validEntries(Map<?, ?> entries) {
+    List<Replica> replicas = new ArrayList<>(entries.size());
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      try {
+        Replica replica = Replica.fromJson(entry.getValue() instanceof JsonObject json ? json : null);
+        if (!replica.address().equals(entry.getKey())) {
+          throw new IllegalArgumentException("entry filed under a key that is not its address");
+        }
+        replicas.add(replica);
+      } catch (IllegalArgumentException e) {
+        invalid.warn("Ignored registry entry " + LogText.quote(entry.getKey()) + ": "
+            + (entry.getValue() instanceof JsonObject ? e.getMessage() : "not a replica entry but " + LogText.typeOf(entry.getValue())));
+      }
+    }
+    return replicas;
+  }
+
+  /** The map's entries read one at a time, those that fail to read left out. */
+  private Future<Map<String, JsonObject>> entryByEntry(AsyncMap<String, JsonObject> m) {
+    return m.keys().compose(keys -> {
+      Map<String, JsonObject> entries = new ConcurrentHashMap<>();
+      List<Future<?>> reads = new ArrayList<>();
+      for (Object key : keys) {
+        if (key instanceof String address) {
+          reads.add(m.get(address).onSuccess(value -> {
+            if (value != null) {
+              entries.put(address, value);
+            }
+          }).otherwiseEmpty());
         }
       }
-      return replicas;
+      return Future.join(reads).otherwiseEmpty().map(v -> entries);
     });
+  }
+
+  /** Registry entries ignored as invalid so far. */
+  public long invalidEntries() {
+    return invalid.total();
+  }
+
+  /**
+   * Writes again, and announces, each of this node's own replicas that {@code entries} (a fresh read)
+   * lacks or holds altered: a removed or overwritten entry comes back within one resync period.
+   */
+  public Future<Void> repairOwn(List<Replica> entries) {
+    Map<String, Replica> read = new HashMap<>();
+    entries.forEach(r -> read.put(r.address(), r));
+    List<Replica> lost = own.values().stream().filter(r -> !r.equals(read.get(r.address()))).toList();
+    if (lost.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    log.warn("Restoring " + lost.size() + " of this node's registry entries that were missing or altered: "
+        + lost.stream().map(Replica::address).toList());
+    return map.compose(m -> Future.join(lost.stream().map(r -> m.put(r.address(), r.toJson())
+            .compose(v -> announce(ViewChange.added(r)))).toList()))
+        .mapEmpty();
   }
 
   /** Deletes the entries of nodes that are no longer in the cluster (a crashed node cannot). */
