@@ -163,6 +163,11 @@ public class MeshOptions {
     return services.getOrDefault(service, defaults);
   }
 
+  /** Whether {@code service} has options of its own. */
+  public boolean isConfigured(String service) {
+    return services.containsKey(service);
+  }
+
   /** Services named in the configuration; the mesh answers for them even before any replica appears. */
   public Iterable<String> configuredServices() {
     return services.keySet();

@@ -69,13 +69,16 @@ public final class BalancerVerticle extends VerticleBase {
   /** Departed replicas whose statistics are kept for late readers before the oldest are dropped. */
   private static final int DEPARTED_STATS_KEPT = 1_000;
   private static final long REJECTED_LOG_PERIOD_MS = 60_000;
+  /** Routes of services no longer in the view that are kept (see {@link #pruneIdleRoutes}). */
+  private static final int IDLE_ROUTES_KEPT = 1_000;
 
   private final MeshOptions options;
   private final ReplicaRegistry registry;
   private final Clock clock;
   /** Timers of the windowed seed metrics. */
   private final MeterRegistry meters;
-  private final Map<String, ServiceRoute> routes = new HashMap<>();
+  /** In creation order, so that the oldest idle ones go first. */
+  private final Map<String, ServiceRoute> routes = new LinkedHashMap<>();
   private final Map<String, ReplicaClient> clients = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
   private volatile ReplicaView view = ReplicaView.EMPTY;
@@ -315,12 +318,16 @@ public final class BalancerVerticle extends VerticleBase {
     Map<String, List<ReplicaClient>> nextCandidates = new HashMap<>();
     for (String service : next.services()) {
       List<Replica> replicas = next.replicas(service);
+      ServiceRoute route = routes.get(service);
       List<ReplicaClient> current = candidates.get(service);
       boolean unchanged = current != null && current.size() == replicas.size()
           && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
-      nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
       if (!unchanged) {
-        routes.get(service).replicasChanged(replicas);
+        route.replicasChanged(replicas);
+      }
+      // Breakers, load and metrics only for services this node calls: the view may name many it never will.
+      if (route.isActive()) {
+        nextCandidates.put(service, unchanged ? current : replicas.stream().map(this::clientOf).toList());
       }
     }
     candidates = nextCandidates;
@@ -332,6 +339,45 @@ public final class BalancerVerticle extends VerticleBase {
         }
       }
     }
+    if (next.size() >= ReplicaView.MAX_REPLICAS || next.services().size() >= ReplicaView.MAX_SERVICES) {
+      rejected.warn("This node's view is full (" + next.size() + " replicas of " + next.services().size() + " services;"
+          + " at most " + ReplicaView.MAX_REPLICAS + " and " + ReplicaView.MAX_SERVICES + "): further replicas are left"
+          + " out. Is something filling the registry map " + MeshProtocol.REGISTRY_MAP + "?");
+    }
+    pruneIdleRoutes();
+  }
+
+  /**
+   * Closes the oldest routes of services that left the view, beyond {@value #IDLE_ROUTES_KEPT}: a
+   * caller of a vanished service still gets a clear "no replica" error for a long while, but names
+   * that came and went cannot pile up.
+   */
+  private void pruneIdleRoutes() {
+    int idle = routes.size() - view.services().size();
+    if (idle <= IDLE_ROUTES_KEPT) {
+      return;
+    }
+    var it = routes.values().iterator();
+    while (idle > IDLE_ROUTES_KEPT && it.hasNext()) {
+      ServiceRoute route = it.next();
+      if (!view.services().contains(route.service()) && !options.isConfigured(route.service()) && route.inFlight() == 0) {
+        it.remove();
+        route.close();
+        idle--;
+      }
+    }
+  }
+
+  /** Called on a service's first call: its replicas become call paths (breaker, load, metrics each). */
+  private void buildCandidates(String service) {
+    List<Replica> replicas = view.replicas(service);
+    if (replicas.isEmpty()) {
+      return;
+    }
+    Map<String, List<ReplicaClient>> next = new HashMap<>(candidates);
+    next.put(service, replicas.stream().map(this::clientOf).toList());
+    candidates = next;
+    refreshAvailable();
   }
 
   private void evaluateOutliers() {
@@ -407,10 +453,12 @@ public final class BalancerVerticle extends VerticleBase {
     if (route == null) {
       route = new ServiceRoute(vertx, service, options.forService(service), () -> candidates.getOrDefault(service, List.of()),
           () -> available.getOrDefault(service, List.of()), () -> panicking.contains(service), clock, meters,
-          options.getMetricsWindowMs());
+          options.getMetricsWindowMs(), () -> buildCandidates(service));
       routes.put(service, route);
-      // Local only: each node answers for its own callers, so routing never leaves the node to pick.
-      vertx.eventBus().localConsumer(service, route);
+      route.listen();
+      if (options.isConfigured(service)) {
+        route.activate();
+      }
       checkForeignConsumers(service);
     }
     return route;

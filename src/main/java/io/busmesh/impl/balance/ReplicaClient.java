@@ -4,6 +4,7 @@ import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.load.LoadHeaders;
+import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.strategy.Candidate;
@@ -15,6 +16,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -87,13 +90,21 @@ final class ReplicaClient implements Candidate {
             ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
       }
     });
-    eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(answer -> {
-      if (answer.succeeded()) {
-        attempt.tryComplete(answer.result());
-      } else {
-        attempt.tryFail(answer.cause());
-      }
-    });
+    try {
+      eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(answer -> {
+        if (answer.succeeded()) {
+          attempt.tryComplete(answer.result());
+        } else {
+          attempt.tryFail(answer.cause());
+        }
+      });
+    } catch (RuntimeException e) {
+      // The body could not be encoded (e.g. JSON nested deeper than Jackson writes): the caller's
+      // fault, the same on any replica, so it is MALFORMED rather than a fault of this replica.
+      attempt.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.MALFORMED_CALL,
+          "Call to service '" + load.replica().service() + "' could not be sent: its arguments cannot be encoded ("
+              + e.getClass().getSimpleName() + ": " + LogText.quote(e.getMessage()) + "). Nothing ran."));
+    }
   }
 
   /** Fails every attempt still waiting on this replica, e.g. because its node left the cluster. */

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.logging.Logger;
@@ -67,16 +68,22 @@ final class ServiceRoute implements Handler<Message<Object>> {
   /** Calls taken and not ended yet; only touched on the balancer's loop. */
   private int inFlight;
   private final RateLimitedLog refused;
+  private MessageConsumer<Object> consumer;
+  /** Set by the first call: only then does the node keep per-replica state (breakers, load, metrics) for the service. */
+  private boolean active;
+  private final Runnable onFirstCall;
 
   /**
    * @param registered the service's replicas in this node's view
    * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
    * @param panicking  true while no replica has a closed breaker, {@code available} holds them all and refusing breakers are bypassed
+   * @param onFirstCall run on the first call (before it is routed), to build the per-replica state of a service that had none
    */
   ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
                Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock, MeterRegistry meters,
-               long metricsWindowMs) {
+               long metricsWindowMs, Runnable onFirstCall) {
     this.vertx = vertx;
+    this.onFirstCall = onFirstCall;
     this.service = service;
     this.options = options;
     this.registered = registered;
@@ -93,6 +100,22 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.refused = new RateLimitedLog(log, clock, REFUSAL_LOG_PERIOD_MS);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
     useStrategy(options.getStrategy(), options.getStrategyFactory().create(options.getStrategyOptions()));
+  }
+
+  /** Takes the calls this node's proxies send to the service name (a local consumer: each node balances its own calls). */
+  void listen() {
+    consumer = vertx.eventBus().localConsumer(service, this);
+  }
+
+  /** Stops taking calls and removes its meters; for a service that left the view long ago. */
+  void close() {
+    if (consumer != null) {
+      consumer.unregister();
+    }
+    window.close();
+    if (hedgeTrigger != null) {
+      hedgeTrigger.close();
+    }
   }
 
   /** Switches strategy; the next call uses it. */
@@ -119,6 +142,10 @@ final class ServiceRoute implements Handler<Message<Object>> {
           + " Nothing ran.");
       return;
     }
+    if (!active) {
+      active = true;
+      onFirstCall.run();
+    }
     inFlight++;
     if (options.getFaultMode() == FaultMode.HEDGED) {
       hedgeBudget.called();
@@ -129,6 +156,19 @@ final class ServiceRoute implements Handler<Message<Object>> {
   /** A call handed to {@link RoutedCall} has ended (answered or failed). */
   void callEnded() {
     inFlight--;
+  }
+
+  /** True once this node has called the service (or was told to, see {@link #activate()}). */
+  boolean isActive() {
+    return active;
+  }
+
+  /** Keeps per-replica state from now on, before any call: for services named in this node's options. */
+  void activate() {
+    if (!active) {
+      active = true;
+      onFirstCall.run();
+    }
   }
 
   /** Calls of this node to the service that have not ended yet. */

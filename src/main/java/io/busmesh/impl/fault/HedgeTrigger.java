@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Timer;
  * percentile is recomputed at most every {@link #REFRESH_NANOS} once known, and no backup is sent
  * until the window holds enough calls to know it.
  */
-public final class HedgeTrigger {
+public final class HedgeTrigger implements AutoCloseable {
 
   static final long REFRESH_NANOS = 100_000_000L;
   static final long MIN_CALLS = 100;
@@ -52,5 +52,11 @@ public final class HedgeTrigger {
       computedAtNanos = now;
     }
     return delayNanos;
+  }
+
+  /** Removes its timer from the registry. */
+  @Override
+  public void close() {
+    window.close();
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,12 @@ import java.util.function.Predicate;
 public final class ReplicaView {
 
   public static final ReplicaView EMPTY = new ReplicaView(Map.of());
+  /**
+   * Most replicas a view holds, and most services. Entries come from the cluster, where anyone may
+   * write: past these, further ones are left out (and the caller logs it) instead of growing the heap.
+   */
+  public static final int MAX_REPLICAS = 100_000;
+  public static final int MAX_SERVICES = 10_000;
 
   private final Map<String, Replica> byAddress;
   private final Map<String, List<Replica>> byService;
@@ -36,10 +43,28 @@ public final class ReplicaView {
     this.byService = Map.copyOf(grouped);
   }
 
+  /** The view of {@code replicas}, the first {@link #MAX_REPLICAS} of them over at most {@link #MAX_SERVICES} services. */
   public static ReplicaView of(Collection<Replica> replicas) {
     Map<String, Replica> byAddress = new HashMap<>();
-    replicas.forEach(r -> byAddress.put(r.address(), r));
+    Set<String> services = new HashSet<>();
+    for (Replica r : replicas) {
+      if (byAddress.size() < MAX_REPLICAS && (services.contains(r.service()) || services.size() < MAX_SERVICES)) {
+        services.add(r.service());
+        byAddress.put(r.address(), r);
+      }
+    }
     return new ReplicaView(byAddress);
+  }
+
+  /** Whether {@link #with} would take {@code replica}: it is known, or the view has room for it. */
+  public boolean hasRoomFor(Replica replica) {
+    return byAddress.containsKey(replica.address()) || (byAddress.size() < MAX_REPLICAS
+        && (byService.containsKey(replica.service()) || byService.size() < MAX_SERVICES));
+  }
+
+  /** Replicas in the view. */
+  public int size() {
+    return byAddress.size();
   }
 
   /** The replicas of {@code service}, sorted by address; empty when it has none. */
@@ -55,7 +80,11 @@ public final class ReplicaView {
     return byAddress.containsKey(address);
   }
 
+  /** The view plus {@code replica}; this view unchanged if it has no {@link #hasRoomFor room} for it. */
   public ReplicaView with(Replica replica) {
+    if (!hasRoomFor(replica)) {
+      return this;
+    }
     Map<String, Replica> next = new HashMap<>(byAddress);
     next.put(replica.address(), replica);
     return new ReplicaView(next);

@@ -1,6 +1,7 @@
 package io.busmesh.impl.replica;
 
 import io.busmesh.MeshProtocol;
+import io.busmesh.impl.log.LogText;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceInterceptor;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,10 +28,17 @@ final class CallGuard implements ServiceInterceptor {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private volatile Promise<Void> idle;
+  private final Set<String> methods;
 
   CallGuard(String service, String address) {
+    this(service, address, null);
+  }
+
+  /** @param methods the methods of the service interface; a call of any other is refused (null: not checked) */
+  CallGuard(String service, String address, Set<String> methods) {
     this.service = service;
     this.address = address;
+    this.methods = methods == null ? null : Set.copyOf(methods);
   }
 
   @Override
@@ -39,8 +48,12 @@ final class CallGuard implements ServiceInterceptor {
       return malformed("its body must be a JSON object of named arguments, got "
           + (body == null ? "no body" : body.getClass().getSimpleName()));
     }
-    if (call.headers().get("action") == null) {
+    String method = call.headers().get(MeshProtocol.ACTION_HEADER);
+    if (method == null) {
       return malformed("it has no 'action' header naming the method to call");
+    }
+    if (methods != null && !methods.contains(method)) {
+      return malformed("its service has no method " + LogText.quote(method));
     }
     String deadline = call.headers().get(MeshProtocol.DEADLINE_HEADER);
     if (deadline != null && isPast(deadline)) {

@@ -73,6 +73,11 @@ final class CountedMessage implements Message<JsonObject> {
         .addHeader(MeshProtocol.SERVICE_MICROS_HEADER, Long.toString((System.nanoTime() - arrivedNanos) / 1_000));
   }
 
+  /** Ends the call's count once, whether or not it was answered. */
+  void done() {
+    answered();
+  }
+
   private void answered() {
     if (!answered) {
       answered = true;

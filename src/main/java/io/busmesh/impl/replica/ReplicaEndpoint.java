@@ -9,11 +9,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceBinder;
+
+import java.util.List;
 
 /**
- * A replica served by this node: the generated proxy handler bound with {@link ServiceBinder} to
- * the replica's own clustered address, behind a {@link CallGuard}, and its registry entry.
+ * A replica served by this node: the generated proxy handler at the replica's own clustered
+ * address, behind a {@link CallGuard} (see {@link ReplicaDispatcher}), and its registry entry.
  */
 public final class ReplicaEndpoint implements Publication {
 
@@ -43,11 +44,14 @@ public final class ReplicaEndpoint implements Publication {
    */
   public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, Replica replica,
                                                 Class<T> iface, T impl, long drainTimeoutMs) {
-    CallGuard guard = new CallGuard(replica.service(), replica.address());
-    MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx)
-        .setAddress(replica.address())
-        .addInterceptor(guard)
-        .register(iface, impl);
+    CallGuard guard = new CallGuard(replica.service(), replica.address(), GeneratedHandler.methodsOf(iface));
+    ReplicaDispatcher dispatcher;
+    try {
+      dispatcher = new ReplicaDispatcher(vertx, replica.address(), guard, List.of(), GeneratedHandler.create(vertx, iface, impl));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(replica.address(), dispatcher);
     ReplicaEndpoint endpoint = new ReplicaEndpoint(vertx, registry, replica, guard, consumer, drainTimeoutMs);
     return consumer.completion()
         .compose(v -> registry.add(replica))
