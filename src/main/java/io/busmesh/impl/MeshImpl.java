@@ -93,7 +93,7 @@ public final class MeshImpl implements Mesh {
     String address = MeshProtocol.REPLICA_ADDRESS_PREFIX + service + "." + nodeId() + "." + replicaSequence.incrementAndGet();
     Replica replica = new Replica(service, address, nodeId(), publishOptions.getWeight(), publishOptions.getZone(),
         System.currentTimeMillis(), publishOptions.getMetadata(), IdempotentMethods.declaredBy(iface));
-    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, options.getDrainTimeoutMs())
+    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, publishOptions, options.getDrainTimeoutMs())
         .map(publication -> {
           Publication tracked = new TrackedPublication(publication);
           publications.add(tracked);

@@ -1,6 +1,7 @@
 package io.busmesh.impl.replica;
 
 import io.busmesh.Publication;
+import io.busmesh.PublishOptions;
 import io.busmesh.Replica;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * A replica served by this node: the generated proxy handler bound with {@link ServiceBinder} to
- * the replica's own clustered address, behind a {@link CallGuard}, and its registry entry.
+ * the replica's own clustered address, behind a {@link CallGuard} (and a {@link CallerCheck} when
+ * it requires authentication), and its registry entry.
  */
 public final class ReplicaEndpoint implements Publication {
 
@@ -38,16 +40,24 @@ public final class ReplicaEndpoint implements Publication {
   }
 
   /**
-   * Binds {@code impl} at the replica's address, waits until the binding is known cluster-wide, then
-   * registers the replica, so no balancer learns of it before it can answer.
+   * Binds {@code impl} at the replica's address, behind the caller check {@code options} ask for,
+   * waits until the binding is known cluster-wide, then registers the replica, so no balancer learns
+   * of it before it can answer.
    */
   public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, Replica replica,
-                                                Class<T> iface, T impl, long drainTimeoutMs) {
+                                                Class<T> iface, T impl, PublishOptions options, long drainTimeoutMs) {
+    if (options.getAuthentication() == null && options.getRequiredAuthorization() != null) {
+      return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + replica.service()
+          + "': its PublishOptions require an authorization but no authentication, and a call with no authenticated"
+          + " caller must not pass. Set PublishOptions.setAuthentication(provider) too"));
+    }
     CallGuard guard = new CallGuard(replica.service(), replica.address());
-    MessageConsumer<JsonObject> consumer = new ServiceBinder(vertx)
-        .setAddress(replica.address())
-        .addInterceptor(guard)
-        .register(iface, impl);
+    ServiceBinder binder = new ServiceBinder(vertx).setAddress(replica.address());
+    if (options.getAuthentication() != null) {
+      // Before the guard: a refused caller costs no in-flight count and no drain wait (see CallerCheck).
+      binder.addInterceptor(CallerCheck.create(replica, options));
+    }
+    MessageConsumer<JsonObject> consumer = binder.addInterceptor(guard).register(iface, impl);
     ReplicaEndpoint endpoint = new ReplicaEndpoint(vertx, registry, replica, guard, consumer, drainTimeoutMs);
     return consumer.completion()
         .compose(v -> registry.add(replica))
