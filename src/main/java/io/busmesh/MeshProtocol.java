@@ -28,6 +28,11 @@ public final class MeshProtocol {
 
   /** Vert.x service proxies name the method called in this header; strategies and idempotency key on it. */
   public static final String ACTION_HEADER = "action";
+  /**
+   * The caller's token, set by {@code ServiceProxyBuilder.setToken}; the balancer forwards it unchanged and a replica
+   * published with {@link PublishOptions#setAuthentication} checks it on every call.
+   */
+  public static final String AUTH_TOKEN_HEADER = "auth-token";
   /** The call's deadline (epoch millis) that the balancer sends to the replica, which refuses work that arrives late. */
   public static final String DEADLINE_HEADER = "busmesh-deadline";
   /** In a reply: calls the replica was still executing (this one excluded). Stripped before the caller sees the reply. */
@@ -49,6 +54,17 @@ public final class MeshProtocol {
    * header); type {@code RECIPIENT_FAILURE}. Nothing ran.
    */
   public static final int MALFORMED_CALL = 400;
+  /**
+   * A replica published with {@link PublishOptions#setAuthentication} refused a call whose caller it could not
+   * authenticate (no token, or a token its provider rejected); type {@code RECIPIENT_FAILURE}. Nothing ran, and the
+   * balancer does not try another replica: the caller must fix its token.
+   */
+  public static final int UNAUTHENTICATED = 401;
+  /**
+   * A replica published with {@link PublishOptions#setAuthorization} refused a call whose authenticated caller lacks
+   * the required authorization; type {@code RECIPIENT_FAILURE}. Nothing ran, and no other replica is tried.
+   */
+  public static final int FORBIDDEN = 403;
   /**
    * A closing replica refused a call that arrived after it left the registry; type
    * {@code RECIPIENT_FAILURE}. Nothing ran, so the balancer retries it on another replica.

@@ -99,7 +99,7 @@ public final class MeshImpl implements Mesh {
       return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + service + "': "
           + e.getMessage(), e));
     }
-    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, options.getDrainTimeoutMs())
+    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, publishOptions, options.getDrainTimeoutMs())
         .map(publication -> {
           Publication tracked = new TrackedPublication(publication);
           publications.add(tracked);

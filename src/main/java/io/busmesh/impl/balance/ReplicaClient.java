@@ -86,7 +86,9 @@ final class ReplicaClient implements Candidate {
         load.callEnded(started, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER),
             LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000);
       } else {
-        load.callEnded(started, AttemptFailure.of(answer.cause()) == AttemptFailure.APPLICATION_ERROR
+        AttemptFailure failure = AttemptFailure.of(answer.cause());
+        // A refused caller is an answer of a healthy replica, like the service's own error: no fault of the replica.
+        load.callEnded(started, failure == AttemptFailure.APPLICATION_ERROR || failure == AttemptFailure.REFUSED_CALLER
             ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
       }
     });

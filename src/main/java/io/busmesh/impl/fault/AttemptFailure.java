@@ -23,6 +23,11 @@ public enum AttemptFailure {
   LATE,
   /** The replica refused it as not a service-proxy call: it would be refused anywhere. */
   MALFORMED,
+  /**
+   * The replica refused its caller (401: not authenticated, 403: not authorized) before the service: the
+   * caller's fault, not the replica's, and the same token would be refused by its peers.
+   */
+  REFUSED_CALLER,
   /** It was sent and no answer came (timeout, or the replica's node left): it may or may not have run. */
   OUTCOME_UNKNOWN,
   /** The service answered with its own failure ({@code ServiceException}, or an interceptor's refusal): it ran. */
@@ -49,6 +54,7 @@ public enum AttemptFailure {
         case MeshProtocol.REPLICA_DRAINING -> REFUSED_BY_REPLICA;
         case MeshProtocol.DEADLINE_EXCEEDED -> LATE;
         case MeshProtocol.MALFORMED_CALL -> MALFORMED;
+        case MeshProtocol.UNAUTHENTICATED, MeshProtocol.FORBIDDEN -> REFUSED_CALLER;
         default -> APPLICATION_ERROR;
       };
     };
@@ -65,14 +71,14 @@ public enum AttemptFailure {
       case REFUSED_BY_BREAKER, NOT_DELIVERED, REFUSED_BY_REPLICA -> true;
       case OUTCOME_UNKNOWN -> idempotent;
       case APPLICATION_ERROR -> retryApplicationErrors;
-      case LATE, MALFORMED, OTHER -> false;
+      case LATE, MALFORMED, REFUSED_CALLER, OTHER -> false;
     };
   }
 
   /** The service's code provably never saw the call. */
   public boolean neverRan() {
     return switch (this) {
-      case REFUSED_BY_BREAKER, NOT_DELIVERED, REFUSED_BY_REPLICA, LATE, MALFORMED -> true;
+      case REFUSED_BY_BREAKER, NOT_DELIVERED, REFUSED_BY_REPLICA, LATE, MALFORMED, REFUSED_CALLER -> true;
       case OUTCOME_UNKNOWN, APPLICATION_ERROR, OTHER -> false;
     };
   }

@@ -16,10 +16,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * First stop of every call at a replica, installed as a service-proxy interceptor: it rejects a
- * malformed message with a clear error (so the generated handler never sees it), refuses calls that
- * arrive late or after the replica started closing (they never run, so the caller's mesh may run
- * them elsewhere), and counts the calls in progress, which lets a closing replica wait for them.
+ * First stop of every call at a replica (after the {@link CallerCheck} of one that authenticates its
+ * callers), installed as a service-proxy interceptor: it rejects a malformed message with a clear
+ * error (so the generated handler never sees it), refuses calls that arrive late or after the replica
+ * started closing (they never run, so the caller's mesh may run them elsewhere), and counts the calls
+ * in progress, which lets a closing replica wait for them.
  */
 final class CallGuard implements ServiceInterceptor {
 

@@ -16,13 +16,10 @@ import io.vertx.serviceproxy.ProxyHandler;
 import io.vertx.serviceproxy.ServiceInterceptor;
 
 import java.util.HashMap;
-import java.util.List;
 
 /**
- * The consumer at a replica's address, in place of vertx-service-proxy's own chain: the
- * {@link CallGuard} first, then the replica's interceptors, each with a context of its own per
- * message (the stock chain shares one map across every message of a consumer), then the generated
- * handler. The generated handler answers a call that fails before the service (unknown arguments
+ * The consumer at a replica's address, in place of vertx-service-proxy's own chain: the replica's
+ * {@link CallerCheck} if it has one, then the {@link CallGuard}, then the generated handler. The generated handler answers a call that fails before the service (unknown arguments
  * of the wrong type, a method that throws) with a 500 error and then rethrows; that rethrow is
  * caught here and logged at most once a period, rather than as one stack trace per message.
  */
@@ -33,46 +30,46 @@ final class ReplicaDispatcher implements Handler<Message<JsonObject>> {
 
   private final Vertx vertx;
   private final CallGuard guard;
-  private final List<ServiceInterceptor> interceptors;
+  private final ServiceInterceptor callerCheck; // null when the replica takes any caller
   private final ProxyHandler service;
   private final String address;
   private final RateLimitedLog failures;
 
-  ReplicaDispatcher(Vertx vertx, String address, CallGuard guard, List<ServiceInterceptor> interceptors, ProxyHandler service) {
+  ReplicaDispatcher(Vertx vertx, String address, ServiceInterceptor callerCheck, CallGuard guard, ProxyHandler service) {
     this.vertx = vertx;
     this.address = address;
+    this.callerCheck = callerCheck;
     this.guard = guard;
-    this.interceptors = List.copyOf(interceptors);
     this.service = service;
     this.failures = new RateLimitedLog(log, Clock.SYSTEM, FAILURE_LOG_PERIOD_MS);
   }
 
   @Override
   public void handle(Message<JsonObject> call) {
+    if (callerCheck == null) {
+      admit(call);
+      return;
+    }
+    // A context of its own per call: the stock chain shares one map across all messages of a consumer.
+    callerCheck.intercept(vertx, new HashMap<>(), call).onComplete(ar -> {
+      if (ar.succeeded()) {
+        admit(ar.result());
+      } else {
+        refuse(call, ar.cause());
+      }
+    });
+  }
+
+  private void admit(Message<JsonObject> call) {
     Future<Message<JsonObject>> admitted = guard.intercept(vertx, null, call);
     if (admitted.failed()) {
       refuse(call, admitted.cause());
       return;
     }
-    CountedMessage counted = (CountedMessage) admitted.result();
-    if (interceptors.isEmpty()) {
-      dispatch(counted, counted);
-      return;
-    }
-    Future<Message<JsonObject>> checked = admitted;
-    for (ServiceInterceptor interceptor : interceptors) {
-      checked = checked.compose(m -> interceptor.intercept(vertx, new HashMap<>(), m));
-    }
-    checked.onComplete(ar -> {
-      if (ar.succeeded()) {
-        dispatch(ar.result(), counted);
-      } else {
-        refuse(counted, ar.cause());
-      }
-    });
+    dispatch((CountedMessage) admitted.result());
   }
 
-  private void dispatch(Message<JsonObject> call, CountedMessage counted) {
+  private void dispatch(CountedMessage call) {
     try {
       service.handle(call);
     } catch (Throwable t) {
@@ -81,7 +78,7 @@ final class ReplicaDispatcher implements Handler<Message<JsonObject>> {
           + (t.getStackTrace().length > 0 ? " at " + t.getStackTrace()[0] : "") + "); its caller got a 500 error");
     }
     if (call.replyAddress() == null) {
-      counted.done(); // a fire-and-forget call (a void method) never answers: it is over once handed over
+      call.done(); // a fire-and-forget call (a void method) never answers: it is over once handed over
     }
   }
 

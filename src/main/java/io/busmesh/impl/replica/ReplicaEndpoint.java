@@ -1,6 +1,7 @@
 package io.busmesh.impl.replica;
 
 import io.busmesh.Publication;
+import io.busmesh.PublishOptions;
 import io.busmesh.Replica;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.vertx.core.Future;
@@ -9,12 +10,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
-
-import java.util.List;
+import io.vertx.serviceproxy.ServiceInterceptor;
 
 /**
  * A replica served by this node: the generated proxy handler at the replica's own clustered
- * address, behind a {@link CallGuard} (see {@link ReplicaDispatcher}), and its registry entry.
+ * address, behind a {@link CallGuard} (and a {@link CallerCheck} when it requires authentication;
+ * see {@link ReplicaDispatcher}), and its registry entry.
  */
 public final class ReplicaEndpoint implements Publication {
 
@@ -39,15 +40,23 @@ public final class ReplicaEndpoint implements Publication {
   }
 
   /**
-   * Binds {@code impl} at the replica's address, waits until the binding is known cluster-wide, then
-   * registers the replica, so no balancer learns of it before it can answer.
+   * Binds {@code impl} at the replica's address, behind the caller check {@code options} ask for,
+   * waits until the binding is known cluster-wide, then registers the replica, so no balancer learns
+   * of it before it can answer.
    */
   public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, Replica replica,
-                                                Class<T> iface, T impl, long drainTimeoutMs) {
+                                                Class<T> iface, T impl, PublishOptions options, long drainTimeoutMs) {
+    if (options.getAuthentication() == null && options.getRequiredAuthorization() != null) {
+      return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + replica.service()
+          + "': its PublishOptions require an authorization but no authentication, and a call with no authenticated"
+          + " caller must not pass. Set PublishOptions.setAuthentication(provider) too"));
+    }
     CallGuard guard = new CallGuard(replica.service(), replica.address(), GeneratedHandler.methodsOf(iface));
     ReplicaDispatcher dispatcher;
     try {
-      dispatcher = new ReplicaDispatcher(vertx, replica.address(), guard, List.of(), GeneratedHandler.create(vertx, iface, impl));
+      // Before the guard: a refused caller costs no in-flight count and no drain wait (see CallerCheck).
+      ServiceInterceptor callerCheck = options.getAuthentication() == null ? null : CallerCheck.create(replica, options);
+      dispatcher = new ReplicaDispatcher(vertx, replica.address(), callerCheck, guard, GeneratedHandler.create(vertx, iface, impl));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

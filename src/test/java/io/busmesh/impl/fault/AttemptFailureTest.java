@@ -15,6 +15,7 @@ import static io.busmesh.impl.fault.AttemptFailure.OTHER;
 import static io.busmesh.impl.fault.AttemptFailure.OUTCOME_UNKNOWN;
 import static io.busmesh.impl.fault.AttemptFailure.REFUSED_BY_BREAKER;
 import static io.busmesh.impl.fault.AttemptFailure.REFUSED_BY_REPLICA;
+import static io.busmesh.impl.fault.AttemptFailure.REFUSED_CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,14 +31,17 @@ class AttemptFailureTest {
     assertEquals(REFUSED_BY_REPLICA, AttemptFailure.of(refusal(MeshProtocol.REPLICA_DRAINING)));
     assertEquals(LATE, AttemptFailure.of(refusal(MeshProtocol.DEADLINE_EXCEEDED)));
     assertEquals(MALFORMED, AttemptFailure.of(refusal(MeshProtocol.MALFORMED_CALL)));
-    assertEquals(APPLICATION_ERROR, AttemptFailure.of(refusal(401)), "another interceptor's refusal is the service's answer");
+    assertEquals(REFUSED_CALLER, AttemptFailure.of(refusal(MeshProtocol.UNAUTHENTICATED)));
+    assertEquals(REFUSED_CALLER, AttemptFailure.of(refusal(MeshProtocol.FORBIDDEN)));
+    assertEquals(APPLICATION_ERROR, AttemptFailure.of(refusal(418)), "any other code at the replica is the service's answer");
     assertEquals(OTHER, AttemptFailure.of(new ReplyException(ReplyFailure.ERROR, "no codec")));
     assertEquals(OTHER, AttemptFailure.of(new IllegalStateException()));
   }
 
   @Test
   void aServicesOwnFailureIsAnApplicationErrorWhateverItsCode() {
-    for (int code : new int[] {MeshProtocol.REPLICA_DRAINING, MeshProtocol.DEADLINE_EXCEEDED, MeshProtocol.MALFORMED_CALL, 409}) {
+    for (int code : new int[] {MeshProtocol.REPLICA_DRAINING, MeshProtocol.DEADLINE_EXCEEDED, MeshProtocol.MALFORMED_CALL,
+        MeshProtocol.UNAUTHENTICATED, MeshProtocol.FORBIDDEN, 409}) {
       assertEquals(APPLICATION_ERROR, AttemptFailure.of(new ServiceException(code, "the service's own")), "code " + code);
     }
   }
@@ -51,7 +55,7 @@ class AttemptFailureTest {
     assertTrue(OUTCOME_UNKNOWN.retryable(true, false), "an idempotent method may run twice");
     assertFalse(APPLICATION_ERROR.retryable(true, false), "it ran and answered");
     assertTrue(APPLICATION_ERROR.retryable(false, true), "unless its own failures are declared retryable");
-    for (AttemptFailure pointless : new AttemptFailure[] {LATE, MALFORMED, OTHER}) {
+    for (AttemptFailure pointless : new AttemptFailure[] {LATE, MALFORMED, REFUSED_CALLER, OTHER}) {
       assertFalse(pointless.retryable(true, true), pointless.name());
     }
   }
@@ -68,7 +72,7 @@ class AttemptFailureTest {
   void onlyFaultsOfThePathCountAgainstABreaker() {
     assertTrue(NOT_DELIVERED.isFault() && OUTCOME_UNKNOWN.isFault() && OTHER.isFault());
     assertFalse(APPLICATION_ERROR.isFault() || REFUSED_BY_REPLICA.isFault() || REFUSED_BY_BREAKER.isFault()
-        || LATE.isFault() || MALFORMED.isFault());
+        || LATE.isFault() || MALFORMED.isFault() || REFUSED_CALLER.isFault());
   }
 
   private static ReplyException refusal(int code) {
