@@ -109,8 +109,8 @@ public final class BalancerVerticle extends VerticleBase {
     registerServiceExceptionCodec();
     foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> checkForeignConsumers(address)));
     options.configuredServices().forEach(this::ensureRoute);
-    loadSharing = new LoadSharing(new LoadExchange(vertx, registry.nodeId(), clock), clients::values, routes::values,
-        registry::liveNodes);
+    loadSharing = new LoadSharing(context, new LoadExchange(vertx, registry.nodeId(), clock), clients::values,
+        routes::values, registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     // With strategy control off, nothing listens: a change published there reaches no handler on this node.
     Future<Void> control = !options.getSecurity().isStrategyControl() ? Future.succeededFuture()
@@ -202,7 +202,7 @@ public final class BalancerVerticle extends VerticleBase {
     ServiceRoute route = routes.get(service);
     long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
     long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
-    return route == null ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs)
+    return route == null || !route.isActive() ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs)
         : MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
   }
 
@@ -276,7 +276,7 @@ public final class BalancerVerticle extends VerticleBase {
   /** Back in the cluster after a split: the others forgot this node's replicas, and this node theirs. */
   private void onRejoined() {
     log.info("This node rejoined the cluster after a split; re-announcing its replicas and reading the registry");
-    registry.reannounceOwn().compose(v -> resync())
+    OnLoop.of(context, registry.reannounceOwn()).compose(v -> resync())
         .onFailure(err -> log.warn("Could not re-announce this node's replicas after rejoining: " + err.getMessage()));
   }
 
@@ -297,7 +297,8 @@ public final class BalancerVerticle extends VerticleBase {
     }
     List<UnaryOperator<ReplicaView>> replay = new ArrayList<>();
     changesDuringResync = replay;
-    return registry.readAll().map(entries -> {
+    // Every step after the read runs on this loop: the futures derived from OnLoop's keep its context.
+    return OnLoop.of(context, registry.readAll()).map(entries -> {
       ReplicaView next = ReplicaView.of(entries).onNodes(registry.liveNodes());
       for (UnaryOperator<ReplicaView> change : replay) {
         next = change.apply(next);
@@ -468,7 +469,7 @@ public final class BalancerVerticle extends VerticleBase {
   private void checkForeignConsumers(String service) {
     ServiceRoute route = routes.get(service);
     if (route != null) {
-      foreignConsumers.consumersOn(service)
+      OnLoop.of(context, foreignConsumers.consumersOn(service))
           .onSuccess(route::setForeignConsumers)
           .onFailure(err -> log.debug("Could not read the consumers of '" + service + "': " + err.getMessage()));
     }

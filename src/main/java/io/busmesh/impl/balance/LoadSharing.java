@@ -2,6 +2,7 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.impl.load.LoadExchange;
 import io.busmesh.impl.load.RemoteLoad;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -23,6 +24,7 @@ final class LoadSharing {
 
   private static final Logger log = LoggerFactory.getLogger(LoadSharing.class);
 
+  private final Context loop;
   private final LoadExchange exchange;
   private final Supplier<Collection<ReplicaClient>> clients;
   private final Supplier<Collection<ServiceRoute>> routes;
@@ -31,8 +33,9 @@ final class LoadSharing {
   private boolean running;
   private boolean failing;
 
-  LoadSharing(LoadExchange exchange, Supplier<Collection<ReplicaClient>> clients,
+  LoadSharing(Context loop, LoadExchange exchange, Supplier<Collection<ReplicaClient>> clients,
               Supplier<Collection<ServiceRoute>> routes, Supplier<Set<String>> liveNodes) {
+    this.loop = loop;
     this.exchange = exchange;
     this.clients = clients;
     this.routes = routes;
@@ -58,8 +61,7 @@ final class LoadSharing {
         budgets.put(route.service(), List.of(calls, route.budget().windowRetries()));
       }
     }
-    return exchange.publish(own, budgets)
-        .compose(v -> exchange.read(liveNodes.get()))
+    return OnLoop.of(loop, exchange.publish(own, budgets).compose(v -> exchange.read(liveNodes.get())))
         .onSuccess(remote -> {
           lastRead = remote;
           for (ReplicaClient client : clients.get()) {

@@ -53,8 +53,11 @@ final class ServiceRoute implements Handler<Message<Object>> {
   private final Clock clock;
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
-  private final HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
-  private final CallWindow window;
+  // Made on the first call (see activate): a service this node never calls costs no meters.
+  private HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
+  private CallWindow window;
+  private final MeterRegistry meters;
+  private final long metricsWindowMs;
   private final LongAdder hedgesSent = new LongAdder();
   private final Vertx vertx;
   private final OutlierDetector outliers; // null when ejection is off
@@ -93,10 +96,8 @@ final class ServiceRoute implements Handler<Message<Object>> {
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
-    this.hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
-        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
-    this.window = new CallWindow(meters, clock, metricsWindowMs,
-        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+    this.meters = meters;
+    this.metricsWindowMs = metricsWindowMs;
     this.refused = new RateLimitedLog(log, clock, REFUSAL_LOG_PERIOD_MS);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
     useStrategy(options.getStrategy(), options.getStrategyFactory().create(options.getStrategyOptions()));
@@ -112,7 +113,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
     if (consumer != null) {
       consumer.unregister();
     }
-    window.close();
+    if (window != null) {
+      window.close();
+    }
     if (hedgeTrigger != null) {
       hedgeTrigger.close();
     }
@@ -143,8 +146,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
       return;
     }
     if (!active) {
-      active = true;
-      onFirstCall.run();
+      activate();
     }
     inFlight++;
     if (options.getFaultMode() == FaultMode.HEDGED) {
@@ -165,10 +167,15 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   /** Keeps per-replica state from now on, before any call: for services named in this node's options. */
   void activate() {
-    if (!active) {
-      active = true;
-      onFirstCall.run();
+    if (active) {
+      return;
     }
+    active = true;
+    hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
+        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    window = new CallWindow(meters, clock, metricsWindowMs,
+        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+    onFirstCall.run();
   }
 
   /** Calls of this node to the service that have not ended yet. */
@@ -206,7 +213,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return hedgeTrigger;
   }
 
-  /** Attempts on every replica of the service over the recent metrics window. */
+  /** Attempts on every replica of the service over the recent metrics window; null until {@link #activate()}. */
   CallWindow window() {
     return window;
   }

@@ -23,8 +23,8 @@ public final class ReplicaView {
    * Most replicas a view holds, and most services. Entries come from the cluster, where anyone may
    * write: past these, further ones are left out (and the caller logs it) instead of growing the heap.
    */
-  public static final int MAX_REPLICAS = 100_000;
-  public static final int MAX_SERVICES = 10_000;
+  public static final int MAX_REPLICAS = 20_000;
+  public static final int MAX_SERVICES = 2_000;
 
   private final Map<String, Replica> byAddress;
   private final Map<String, List<Replica>> byService;
