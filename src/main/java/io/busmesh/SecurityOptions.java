@@ -207,7 +207,7 @@ public class SecurityOptions {
     return hmacSecretPath;
   }
 
-  /** File holding the shared HMAC secret (its bytes as they are, at least {@value #MIN_HMAC_SECRET_BYTES}). */
+  /** File holding the shared HMAC secret (its bytes without trailing line ends, at least {@value #MIN_HMAC_SECRET_BYTES}). */
   public SecurityOptions setHmacSecretPath(String hmacSecretPath) {
     this.hmacSecretPath = hmacSecretPath;
     return this;

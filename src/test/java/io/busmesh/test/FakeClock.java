@@ -3,6 +3,7 @@ package io.busmesh.test;
 import io.busmesh.impl.load.Clock;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** A clock that moves only when a test says so. */
 public final class FakeClock implements Clock {
@@ -13,6 +14,12 @@ public final class FakeClock implements Clock {
   public void advance(Duration step) {
     nanos += step.toNanos();
     millis += step.toMillis();
+  }
+
+  /** Sets the wall-clock time, e.g. to check certificates made now against a date past their expiry. */
+  public FakeClock setWallClock(Instant instant) {
+    millis = instant.toEpochMilli();
+    return this;
   }
 
   @Override
