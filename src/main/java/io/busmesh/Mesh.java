@@ -69,12 +69,21 @@ public interface Mesh {
    * Switches {@code service} to another balancing strategy on this node, at once and without a
    * restart. The strategy is one named in this node's options, a built-in one or one registered
    * through the ServiceLoader (see {@link io.busmesh.strategy.StrategyFactory}). To switch every
-   * node, publish {@code {"service", "strategy", "strategyOptions"}} to
-   * {@link MeshProtocol#STRATEGY_CONTROL_ADDRESS}.
+   * node, use {@link #useStrategyEverywhere}.
    *
    * @throws IllegalArgumentException (as a failed future) for an unknown strategy or bad settings
    */
   Future<Void> useStrategy(String service, String strategy, JsonObject settings);
+
+  /**
+   * Switches {@code service} to another strategy on every node that calls it, this one included:
+   * publishes the change, signed by this node when signing is on, on
+   * {@link MeshProtocol#STRATEGY_CONTROL_ADDRESS}. Nodes whose {@code security.strategyControl} is
+   * false ignore it, as do nodes that know nothing of the service.
+   *
+   * @throws IllegalArgumentException (as a failed future) for an unknown strategy or bad settings, checked here first
+   */
+  Future<Void> useStrategyEverywhere(String service, String strategy, JsonObject settings);
 
   /** Closes this node's publications (draining each), then stops its balancer. */
   Future<Void> close();

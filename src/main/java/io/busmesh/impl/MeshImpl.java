@@ -13,11 +13,15 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.replica.IdempotentMethods;
 import io.busmesh.impl.replica.ReplicaEndpoint;
+import io.busmesh.impl.trust.ControlPlane;
+import io.busmesh.impl.trust.RecordSigner;
 import io.vertx.core.Closeable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
@@ -32,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The mesh of one Vert.x instance: its registry client, its balancer and its publications. */
 public final class MeshImpl implements Mesh {
 
+  private static final Logger log = LoggerFactory.getLogger(MeshImpl.class);
   private static final String LOCAL_MAP = "busmesh";
   private static final long AWAIT_POLL_MS = 50;
 
@@ -42,6 +47,7 @@ public final class MeshImpl implements Mesh {
   private final Vertx vertx;
   private final MeshOptions options;
   private final ReplicaRegistry registry;
+  private final ControlPlane controlPlane;
   private final BalancerVerticle balancer;
   private final AtomicInteger replicaSequence = new AtomicInteger();
   private final Set<Publication> publications = ConcurrentHashMap.newKeySet();
@@ -49,11 +55,12 @@ public final class MeshImpl implements Mesh {
   private final Closeable closeWithVertx = completion -> close().onComplete(completion);
   private String balancerDeployment;
 
-  private MeshImpl(Vertx vertx, MeshOptions options) {
+  private MeshImpl(Vertx vertx, MeshOptions options, ControlPlane controlPlane) {
     this.vertx = vertx;
     this.options = options;
-    this.registry = new ReplicaRegistry(vertx);
-    this.balancer = new BalancerVerticle(options, registry, Clock.SYSTEM);
+    this.controlPlane = controlPlane;
+    this.registry = new ReplicaRegistry(vertx, controlPlane);
+    this.balancer = new BalancerVerticle(options, registry, controlPlane, Clock.SYSTEM);
   }
 
   public static Future<Mesh> join(Vertx vertx, MeshOptions options) {
@@ -63,7 +70,19 @@ public final class MeshImpl implements Mesh {
     if (existing != null) {
       return existing.mesh();
     }
-    MeshImpl mesh = new MeshImpl(vertx, options);
+    MeshImpl mesh;
+    try {
+      mesh = new MeshImpl(vertx, options, new ControlPlane(RecordSigner.create(options.getSecurity()),
+          options.getSecurity(), Clock.SYSTEM));
+    } catch (IllegalArgumentException e) {
+      meshes.remove("mesh");
+      return Future.failedFuture(e);
+    }
+    if (!mesh.controlPlane.isSigning()) {
+      log.warn("busmesh control plane is not authenticated (mesh.security has no certificates and no HMAC secret):"
+          + " any process that joins this Hazelcast cluster can change where calls go. Fine on a development"
+          + " machine; in production configure mesh.security (see the README, 'Security').");
+    }
     vertx.deployVerticle(mesh.balancer)
         .map(id -> {
           mesh.balancerDeployment = id;
@@ -145,6 +164,20 @@ public final class MeshImpl implements Mesh {
   @Override
   public Future<Void> useStrategy(String service, String strategy, JsonObject settings) {
     return balancer.useStrategy(service, strategy, settings);
+  }
+
+  @Override
+  public Future<Void> useStrategyEverywhere(String service, String strategy, JsonObject settings) {
+    JsonObject checked = settings == null ? new JsonObject() : settings.copy();
+    try {
+      balancer.checkStrategy(strategy, checked);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    JsonObject change = new JsonObject().put("service", service).put("strategy", strategy)
+        .put("strategyOptions", checked).put("at", System.currentTimeMillis());
+    vertx.eventBus().publish(MeshProtocol.STRATEGY_CONTROL_ADDRESS, controlPlane.seal(ControlPlane.STRATEGY, change));
+    return Future.succeededFuture();
   }
 
   @Override

@@ -22,6 +22,8 @@ import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.impl.registry.ViewChange;
+import io.busmesh.impl.trust.ControlPlane;
+import io.busmesh.impl.trust.SignedRecord;
 import io.busmesh.strategy.Strategy;
 import io.busmesh.strategy.StrategyFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +76,7 @@ public final class BalancerVerticle extends VerticleBase {
 
   private final MeshOptions options;
   private final ReplicaRegistry registry;
+  private final ControlPlane controlPlane;
   private final Clock clock;
   /** Timers of the windowed seed metrics. */
   private final MeterRegistry meters;
@@ -96,8 +99,9 @@ public final class BalancerVerticle extends VerticleBase {
   /** Control-plane messages refused as malformed, unknown or unverified: logged at most once a minute. */
   private final RateLimitedLog rejected;
 
-  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, Clock clock) {
+  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, ControlPlane controlPlane, Clock clock) {
     this.options = options;
+    this.controlPlane = controlPlane;
     this.registry = registry;
     this.clock = clock;
     this.meters = CallWindow.registry(clock);
@@ -109,7 +113,7 @@ public final class BalancerVerticle extends VerticleBase {
     registerServiceExceptionCodec();
     foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> checkForeignConsumers(address)));
     options.configuredServices().forEach(this::ensureRoute);
-    loadSharing = new LoadSharing(context, new LoadExchange(vertx, registry.nodeId(), clock), clients::values,
+    loadSharing = new LoadSharing(context, new LoadExchange(vertx, registry.nodeId(), controlPlane, clock), clients::values,
         routes::values, registry::liveNodes);
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), this::onChange);
     // With strategy control off, nothing listens: a change published there reaches no handler on this node.
@@ -177,6 +181,17 @@ public final class BalancerVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Checks that this node can make strategy {@code name} with {@code settings}.
+   *
+   * @throws IllegalArgumentException naming the unknown strategy or the bad setting
+   */
+  public void checkStrategy(String name, JsonObject settings) {
+    if (strategyFactory(name).create(settings) == null) {
+      throw new IllegalArgumentException("Strategy factory '" + name + "' made no strategy (null)");
+    }
+  }
+
   private StrategyFactory strategyFactory(String name) {
     return Stream.concat(Stream.of(options.getDefaults()),
             StreamSupport.stream(options.configuredServices().spliterator(), false).map(options::forService))
@@ -215,10 +230,21 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   private void onStrategyControl(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject json) || !(json.getValue("service") instanceof String service)
+    SignedRecord record = controlPlane.open(ControlPlane.STRATEGY, message.body(), "the strategy control address");
+    if (record == null) {
+      message.fail(MeshProtocol.MALFORMED_CALL, "A strategy change must be signed by a node of this cluster");
+      return;
+    }
+    if (!controlPlane.isRecent(record.payload().getValue("at"))) {
+      refuseControl(message, "Ignored a strategy change stamped more than " + ControlPlane.MAX_SKEW_MS / 1000
+          + " s from this node's clock (a replay?)");
+      return;
+    }
+    JsonObject json = record.payload();
+    if (!(json.getValue("service") instanceof String service)
         || !(json.getValue("strategy") instanceof String name)) {
       refuseControl(message, "A strategy change must be a JSON object with 'service' and 'strategy' strings"
-          + " (and optional 'strategyOptions'), got " + LogText.typeOf(message.body()));
+          + " (and optional 'strategyOptions')");
       return;
     }
     if (!routes.containsKey(service)) {
@@ -244,9 +270,18 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   private void onChange(Message<Object> change) {
+    SignedRecord record = controlPlane.open(ControlPlane.VIEW, change.body(), "this node's view address");
+    if (record == null) {
+      change.fail(MeshProtocol.MALFORMED_CALL, "A registry change must be signed by a node of this cluster");
+      return;
+    }
     UnaryOperator<ReplicaView> update;
     try {
-      update = ViewChange.parse(change.body());
+      if (!controlPlane.isRecent(record.payload().getValue("at"))) {
+        throw new IllegalArgumentException("it is stamped more than " + ControlPlane.MAX_SKEW_MS / 1000
+            + " s from this node's clock (a replay?)");
+      }
+      update = ViewChange.parse(record.payload(), record.signer(), controlPlane::mayPublish);
     } catch (IllegalArgumentException e) {
       rejected.warn("Ignored a malformed registry change: " + e.getMessage());
       change.fail(MeshProtocol.MALFORMED_CALL, e.getMessage());

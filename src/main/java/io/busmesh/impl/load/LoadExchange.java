@@ -1,7 +1,10 @@
 package io.busmesh.impl.load;
 
 import io.busmesh.MeshProtocol;
+import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
+import io.busmesh.impl.trust.ControlPlane;
+import io.busmesh.impl.trust.SignedRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.logging.Logger;
@@ -15,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Shares in-flight counts, and each service's retry-budget counts, between balancers through a
@@ -34,9 +38,13 @@ public final class LoadExchange {
   private Map<String, Long> lastPublished = Map.of();
   private Map<String, List<Long>> lastBudgets = Map.of();
   private final RateLimitedLog invalid;
+  private final ControlPlane controlPlane;
+  /** Per node, the time of its newest entry used: an older one read later is a replay. */
+  private final Map<String, Long> newestSeen = new ConcurrentHashMap<>();
 
-  public LoadExchange(Vertx vertx, String nodeId, Clock clock) {
+  public LoadExchange(Vertx vertx, String nodeId, ControlPlane controlPlane, Clock clock) {
     this.nodeId = nodeId;
+    this.controlPlane = controlPlane;
     this.clock = clock;
     this.map = vertx.sharedData().getAsyncMap(MeshProtocol.LOAD_MAP);
     this.invalid = new RateLimitedLog(log, clock, 60_000);
@@ -57,8 +65,8 @@ public final class LoadExchange {
     snapshot.forEach(counts::put);
     JsonObject budgetJson = new JsonObject();
     budgetSnapshot.forEach((service, pair) -> budgetJson.put(service, new JsonArray(pair)));
-    JsonObject entry = new JsonObject().put("at", clock.currentTimeMillis()).put("inFlight", counts)
-        .put("budget", budgetJson);
+    JsonObject entry = controlPlane.seal(ControlPlane.LOAD, new JsonObject().put("node", nodeId)
+        .put("at", clock.currentTimeMillis()).put("inFlight", counts).put("budget", budgetJson));
     return map.compose(m -> m.put(nodeId, entry)).onSuccess(v -> {
       lastPublished = snapshot;
       lastBudgets = budgetSnapshot;
@@ -70,20 +78,27 @@ public final class LoadExchange {
     long startedNanos = clock.nanoTime();
     return map.compose(m -> {
       List<Future<JsonObject>> reads = new ArrayList<>();
+      List<String> readFrom = new ArrayList<>();
       for (String node : liveNodes) {
         if (!node.equals(nodeId)) {
           reads.add(m.get(node));
+          readFrom.add(node);
         }
       }
       return Future.all(reads).map(done -> {
         Map<String, Long> sums = new HashMap<>();
         Map<String, long[]> budgetSums = new HashMap<>();
-        for (Future<JsonObject> read : reads) {
-          Object entry = read.result();
+        for (int i = 0; i < reads.size(); i++) {
+          Object entry = reads.get(i).result();
+          String node = readFrom.get(i);
           if (entry == null) {
             continue;
           }
-          NodeLoad load = NodeLoad.parse(entry);
+          SignedRecord record = controlPlane.open(ControlPlane.LOAD, entry, "the load entry of node " + LogText.quote(node));
+          if (record == null || !fromItsNode(record.payload(), node)) {
+            continue;
+          }
+          NodeLoad load = NodeLoad.parse(record.payload());
           if (load == null) {
             invalid.warn("Ignored another node's load entry: it is not a valid " + MeshProtocol.LOAD_MAP + " entry"
                 + " (in-flight counts 0.." + NodeLoad.MAX_IN_FLIGHT + ", budget counts 0 ≤ calls ≤ "
@@ -102,6 +117,28 @@ public final class LoadExchange {
     });
   }
 
+  /**
+   * Whether a load entry is the newest from the node whose key it is under: signed entries name their
+   * node (so none can be copied under another node's key) and are never older than one already used.
+   */
+  private boolean fromItsNode(JsonObject payload, String node) {
+    if (!controlPlane.isSigning()) {
+      return true;
+    }
+    if (!node.equals(payload.getValue("node")) || !(payload.getValue("at") instanceof Long || payload.getValue("at") instanceof Integer)) {
+      controlPlane.reject("Ignored the load entry under node " + LogText.quote(node) + ": it was written by another node");
+      return false;
+    }
+    long at = payload.getLong("at");
+    Long newest = newestSeen.get(node);
+    if (newest != null && at < newest) {
+      controlPlane.reject("Ignored the load entry of node " + LogText.quote(node) + ": older than one already read (a replay?)");
+      return false;
+    }
+    newestSeen.put(node, at);
+    return true;
+  }
+
   /** Load entries of other nodes ignored as invalid so far. */
   public long invalidEntries() {
     return invalid.total();
@@ -109,6 +146,7 @@ public final class LoadExchange {
 
   /** Deletes a departed node's entry; any node may do it, and doing it twice is harmless. */
   public Future<Void> forget(String departedNodeId) {
+    newestSeen.remove(departedNodeId);
     return map.compose(m -> m.remove(departedNodeId)).mapEmpty();
   }
 }

@@ -2,9 +2,9 @@ package io.busmesh.impl.registry;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
-import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.LogText;
-import io.busmesh.impl.log.RateLimitedLog;
+import io.busmesh.impl.trust.ControlPlane;
+import io.busmesh.impl.trust.SignedRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -32,8 +32,6 @@ public final class ReplicaRegistry {
 
   private static final long NOTIFY_TIMEOUT_MS = 3_000;
   private static final Logger log = LoggerFactory.getLogger(ReplicaRegistry.class);
-  /** At most one line per period about invalid entries, however many there are. */
-  private static final long INVALID_LOG_PERIOD_MS = 60_000;
 
   private final Vertx vertx;
   private final ClusterManager cluster; // null when Vert.x is not clustered
@@ -41,10 +39,11 @@ public final class ReplicaRegistry {
   private final Future<AsyncMap<String, JsonObject>> map;
   /** This node's own replicas, re-written when a crash may have lost their entries. */
   private final Map<String, Replica> own = new ConcurrentHashMap<>();
-  private final RateLimitedLog invalid = new RateLimitedLog(log, Clock.SYSTEM, INVALID_LOG_PERIOD_MS);
+  private final ControlPlane controlPlane;
 
-  public ReplicaRegistry(Vertx vertx) {
+  public ReplicaRegistry(Vertx vertx, ControlPlane controlPlane) {
     this.vertx = vertx;
+    this.controlPlane = controlPlane;
     this.cluster = ((VertxInternal) vertx).clusterManager();
     this.nodeId = cluster != null ? cluster.getNodeId() : "local";
     this.map = vertx.sharedData().getAsyncMap(MeshProtocol.REGISTRY_MAP);
@@ -67,7 +66,7 @@ public final class ReplicaRegistry {
   /** Records {@code replica}, then tells every node's balancer. */
   public Future<Void> add(Replica replica) {
     own.put(replica.address(), replica);
-    return map.compose(m -> m.put(replica.address(), replica.toJson()))
+    return map.compose(m -> m.put(replica.address(), entryOf(replica)))
         .compose(v -> announce(ViewChange.added(replica)));
   }
 
@@ -90,7 +89,7 @@ public final class ReplicaRegistry {
     if (own.isEmpty()) {
       return Future.succeededFuture();
     }
-    return map.compose(m -> Future.join(own.values().stream().map(r -> m.put(r.address(), r.toJson())).toList()))
+    return map.compose(m -> Future.join(own.values().stream().map(r -> m.put(r.address(), entryOf(r))).toList()))
         .mapEmpty();
   }
 
@@ -112,7 +111,7 @@ public final class ReplicaRegistry {
   public Future<List<Replica>> readAll() {
     return map.compose(m -> m.entries()
         .recover(err -> {
-          invalid.warn("Could not read the registry map in one piece (" + err.getClass().getSimpleName()
+          controlPlane.reject("Could not read the registry map in one piece (" + err.getClass().getSimpleName()
               + "); reading it entry by entry");
           return entryByEntry(m);
         }))
@@ -122,15 +121,23 @@ public final class ReplicaRegistry {
   private List<Replica> validEntries(Map<?, ?> entries) {
     List<Replica> replicas = new ArrayList<>(entries.size());
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      String where = "registry entry " + LogText.quote(entry.getKey());
+      SignedRecord record = controlPlane.open(ControlPlane.REPLICA, entry.getValue(), where);
+      if (record == null) {
+        continue;
+      }
       try {
-        Replica replica = Replica.fromJson(entry.getValue() instanceof JsonObject json ? json : null);
+        Replica replica = Replica.fromJson(record.payload());
         if (!replica.address().equals(entry.getKey())) {
           throw new IllegalArgumentException("entry filed under a key that is not its address");
         }
+        if (!controlPlane.mayPublish(record.signer(), replica.service())) {
+          throw new IllegalArgumentException("signer " + LogText.quote(record.signer()) + " may not publish service "
+              + LogText.quote(replica.service()) + " (security.publishers)");
+        }
         replicas.add(replica);
       } catch (IllegalArgumentException e) {
-        invalid.warn("Ignored registry entry " + LogText.quote(entry.getKey()) + ": "
-            + (entry.getValue() instanceof JsonObject ? e.getMessage() : "not a replica entry but " + LogText.typeOf(entry.getValue())));
+        controlPlane.reject("Ignored " + where + ": " + e.getMessage());
       }
     }
     return replicas;
@@ -154,10 +161,6 @@ public final class ReplicaRegistry {
     });
   }
 
-  /** Registry entries ignored as invalid so far. */
-  public long invalidEntries() {
-    return invalid.total();
-  }
 
   /**
    * Writes again, and announces, each of this node's own replicas that {@code entries} (a fresh read)
@@ -167,12 +170,21 @@ public final class ReplicaRegistry {
     Map<String, Replica> read = new HashMap<>();
     entries.forEach(r -> read.put(r.address(), r));
     List<Replica> lost = own.values().stream().filter(r -> !r.equals(read.get(r.address()))).toList();
+    // Signed entries of this node that it does not serve are replays of replicas it closed: only it can tell.
+    List<Replica> replayed = !controlPlane.isSigning() ? List.of() : entries.stream()
+        .filter(r -> r.nodeId().equals(nodeId) && !own.containsKey(r.address())).toList();
+    if (!replayed.isEmpty()) {
+      controlPlane.reject("Removing " + replayed.size() + " registry entries of this node that it does not serve"
+          + " (replayed after it closed them?): " + replayed.stream().map(Replica::address).toList());
+      map.compose(m -> Future.join(replayed.stream().map(r -> m.remove(r.address())
+          .compose(v -> announce(ViewChange.removed(r.address())))).toList()));
+    }
     if (lost.isEmpty()) {
       return Future.succeededFuture();
     }
     log.warn("Restoring " + lost.size() + " of this node's registry entries that were missing or altered: "
         + lost.stream().map(Replica::address).toList());
-    return map.compose(m -> Future.join(lost.stream().map(r -> m.put(r.address(), r.toJson())
+    return map.compose(m -> Future.join(lost.stream().map(r -> m.put(r.address(), entryOf(r))
             .compose(v -> announce(ViewChange.added(r)))).toList()))
         .mapEmpty();
   }
@@ -188,13 +200,19 @@ public final class ReplicaRegistry {
         .mapEmpty();
   }
 
+  /** The map value of {@code replica}: its entry, sealed by this node. */
+  private JsonObject entryOf(Replica replica) {
+    return controlPlane.seal(ControlPlane.REPLICA, replica.toJson());
+  }
+
   private Future<Void> announce(JsonObject change) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(NOTIFY_TIMEOUT_MS);
+    JsonObject sealed = controlPlane.seal(ControlPlane.VIEW, change.put("at", System.currentTimeMillis()));
     List<Future<?>> acks = new ArrayList<>();
     for (String node : liveNodes()) {
       // A node without a balancer answers NO_HANDLERS at once; one that died is dropped by its own
       // node-left handling, so a failed acknowledgement is not an error here.
-      acks.add(vertx.eventBus().request(viewAddress(node), change, options)
+      acks.add(vertx.eventBus().request(viewAddress(node), sealed, options)
           .onFailure(err -> log.debug("Registry change not acknowledged by node " + node + ": " + err.getMessage())));
     }
     return Future.join(acks).otherwiseEmpty().mapEmpty();
