@@ -29,7 +29,7 @@ class MeshOptionsTest {
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
         + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
-        + "defaults, services].", e.getMessage());
+        + "defaults, services, security].", e.getMessage());
   }
 
   @Test
