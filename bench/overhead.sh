@@ -5,5 +5,6 @@
 #
 #   bench/overhead.sh                          # defaults: about 1 minute on 2 cores, at most about 2.5
 #   bench/overhead.sh '{"rounds": 5}'          # conf of OverheadBenchmark (see BenchOptions)
+#   BENCH_TLS=1 bench/overhead.sh              # both event buses over mutual TLS (certificates from bin/dev-ca.sh)
 exec "$(dirname "$0")/run-pair.sh" io.busmesh.bench.BenchServerVerticle 'busmesh-bench: server ready' \
   io.busmesh.bench.OverheadBenchmark "$@"

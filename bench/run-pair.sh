@@ -6,7 +6,9 @@
 #   bench/run-pair.sh SERVER_VERTICLE READY_LINE CLIENT_VERTICLE [CLIENT_CONF_JSON]
 #
 # BENCH_CONF may hold the client conf instead, BENCH_SERVER_CONF the server's; BENCH_TIMEOUT_SECONDS (default 240) bounds the
-# client JVM in case something hangs.
+# client JVM in case something hangs. BENCH_TLS=1 runs both event buses over mutual TLS: bin/dev-ca.sh makes a CA and
+# a certificate per JVM in a temporary directory, and each conf gets "mesh": {"security": ...} (both verticles must
+# accept a "mesh" key, as those of bench/overhead.sh do).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +25,23 @@ CLUSTER=busmesh-bench-$$
 JVM=(-Xms512m -Xmx512m -Djava.net.preferIPv4Stack=true
      -Djava.util.logging.config.file=bench/logging.properties -Dbusmesh.cluster.name="$CLUSTER")
 
+CERTS=
+# with_security JSON NAME: the conf object JSON plus "mesh": {"security": ...} with the certificate of NAME.
+with_security() {
+  local json=$1 entry
+  if [[ $json == *'"mesh"'* ]]; then
+    echo "busmesh-bench: BENCH_TLS=1 adds \"mesh\" to the confs, but this one has it already: $json" >&2
+    return 1
+  fi
+  entry=$(printf '"mesh": {"security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"}}' \
+    "$CERTS/$2.key" "$CERTS/$2.crt" "$CERTS/ca.crt")
+  if [[ $json =~ ^[[:space:]]*\{[[:space:]]*\}[[:space:]]*$ ]]; then
+    echo "{$entry}"
+  else
+    echo "{$entry, ${json#*\{}"
+  fi
+}
+
 # Builds only a missing jar: rewriting one that other JVMs are running from breaks them
 # (NoClassDefFoundError), so a stale jar gets a warning and is left to the user to rebuild.
 if [[ ! -f $JAR ]]; then
@@ -35,6 +54,14 @@ fi
 RUN_JAR=$(mktemp "${TMPDIR:-/tmp}/busmesh-bench-jar.XXXXXX")
 cp "$JAR" "$RUN_JAR"
 JAR=$RUN_JAR
+
+if [[ ${BENCH_TLS:-0} == 1 ]]; then
+  CERTS=$(mktemp -d "${TMPDIR:-/tmp}/busmesh-bench-certs.XXXXXX")
+  bin/dev-ca.sh "$CERTS" server client >"$CERTS/dev-ca.log" 2>&1 || { cat "$CERTS/dev-ca.log" >&2; rm -rf "$CERTS"; exit 1; }
+  SERVER_CONF=$(with_security "$SERVER_CONF" server) || { rm -rf "$CERTS"; exit 2; }
+  CONF=$(with_security "$CONF" client) || { rm -rf "$CERTS"; exit 2; }
+  echo "busmesh-bench: event buses over mutual TLS (certificates in $CERTS)" >&2
+fi
 
 SERVER_LOG=$(mktemp "${TMPDIR:-/tmp}/busmesh-bench-server.XXXXXX")
 SERVER_PID=
@@ -58,6 +85,7 @@ cleanup() {
   stop "$CLIENT_PID"
   stop "$SERVER_PID"
   rm -f "$RUN_JAR"
+  [[ -z $CERTS ]] || rm -rf "$CERTS"
   if [[ $status -eq 0 ]]; then
     rm -f "$SERVER_LOG"
   else

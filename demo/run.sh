@@ -5,9 +5,19 @@
 #   3. one replica is killed with SIGKILL while a second caller runs: the cluster drops it, the calls
 #      that were in flight to it fail over to the survivors, and none is lost;
 #   4. a third caller sees only the survivors and every call succeeds.
-# Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh
+# With --tls, bin/dev-ca.sh first makes a CA and a certificate per process, every process runs its
+# event bus over mutual TLS (conf "mesh": {"security": ...}), and after caller 1 a caller without a
+# certificate joins the same cluster: it sees the replicas but none of its calls gets through.
+# Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh [--tls]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+TLS=false
+case "${1:-}" in
+  --tls) TLS=true ;;
+  "") ;;
+  *) echo "usage: bash demo/run.sh [--tls]" >&2; exit 2 ;;
+esac
 
 CLUSTER="busmesh-demo-$$"
 LOGS=$(mktemp -d -t busmesh-demo-XXXXXX)
@@ -38,6 +48,12 @@ await_line() { # await_line <log name> <text> <seconds>
   echo "timed out waiting for '$2' in $LOGS/$1.log:"; tail -20 "$LOGS/$1.log"; exit 1
 }
 
+security() { # security <name>: with --tls, the conf entry giving that process its certificate; else nothing
+  $TLS || return 0
+  printf ', "mesh": {"security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"}}' \
+    "$CERTS/$1.key" "$CERTS/$1.crt" "$CERTS/ca.crt"
+}
+
 summary() { # prints the caller's JSON summary, one replica per line
   local line
   line=$(grep '^{' "$LOGS/$1.log" | tail -1)
@@ -53,24 +69,51 @@ if [ ! -f target/busmesh.jar ]; then
 fi
 cp target/busmesh.jar "$JAR"
 
+if $TLS; then
+  CERTS="$LOGS/certs"
+  say "Making a development CA and one certificate per process (bin/dev-ca.sh $CERTS ...)"
+  bin/dev-ca.sh "$CERTS" replica-1 replica-2 replica-3 caller-1 caller-2 caller-3 >"$LOGS/dev-ca.log" 2>&1 \
+    || { cat "$LOGS/dev-ca.log"; exit 1; }
+  grep '^dev-ca' "$LOGS/dev-ca.log" | sed 's/^/  /'
+fi
+
 say "Starting 3 calculator replicas (cluster '$CLUSTER', logs in $LOGS)"
 for i in 1 2 3; do
-  node "replica-$i" io.busmesh.examples.calculator.CalculatorVerticle conf/calculator.json &
+  conf=conf/calculator.json
+  if $TLS; then
+    conf="$LOGS/replica-$i.json"
+    echo "{\"service\": \"calculator\"$(security "replica-$i")}" >"$conf"
+  fi
+  node "replica-$i" io.busmesh.examples.calculator.CalculatorVerticle "$conf" &
   PIDS+=($!)
 done
 for i in 1 2 3; do
   await_line "replica-$i" "is serving" 90
   grep -o "replica [^ ]* of 'calculator' is serving" "$LOGS/replica-$i.log" | sed "s/^/  replica-$i (pid ${PIDS[$((i-1))]}): /"
 done
+if $TLS; then
+  grep -h -o "Event bus: mutual TLS with .*" "$LOGS"/replica-*.log | sed 's/^/  /'
+fi
 
 say "Caller 1: 3000 calls through the generated proxy of 'calculator', 16 in flight"
 (node caller-1 io.busmesh.examples.calculator.CalculatorClientVerticle \
-  '{"calls": 3000, "concurrency": 16, "exitWhenDone": true}') || true
+  "{\"calls\": 3000, \"concurrency\": 16, \"exitWhenDone\": true$(security caller-1)}") || true
 summary caller-1
+
+if $TLS; then
+  say "A caller without a certificate in the same cluster: 20 calls, 1 s each at most"
+  (node uncertified io.busmesh.examples.calculator.CalculatorClientVerticle \
+    '{"calls": 20, "concurrency": 4, "callTimeoutMs": 1000, "exitWhenDone": true}') || true
+  summary uncertified
+  grep '^{' "$LOGS/uncertified.log" | tail -1 | grep -o '"errors":{.*}' | grep -o '[A-Za-z]*Exception: [^.,]*' \
+    | sort -u | sed 's/^/  failed with: /'
+  echo "  (it joined Hazelcast, which has no authentication in open source, and saw the replicas; the"
+  echo "   replicas' TLS servers dropped its plain connections, so no call reached a replica)"
+fi
 
 say "Caller 2: 100000 calls, 4 in flight; replica-1 gets SIGKILL during the run"
 node caller-2 io.busmesh.examples.calculator.CalculatorClientVerticle \
-  '{"calls": 100000, "concurrency": 4, "callTimeoutMs": 2000, "maxDurationMs": 60000, "exitWhenDone": true}' &
+  "{\"calls\": 100000, \"concurrency\": 4, \"callTimeoutMs\": 2000, \"maxDurationMs\": 60000, \"exitWhenDone\": true$(security caller-2)}" &
 CALLER2=$!
 PIDS+=($CALLER2)
 await_line caller-2 "Succeeded in deploying" 90
@@ -85,7 +128,7 @@ echo "   cluster reported the node gone, so none was lost)"
 
 say "Caller 3: 3000 calls after the kill; the dead replica is gone from every view"
 (node caller-3 io.busmesh.examples.calculator.CalculatorClientVerticle \
-  '{"calls": 3000, "concurrency": 16, "exitWhenDone": true}') || true
+  "{\"calls\": 3000, \"concurrency\": 16, \"exitWhenDone\": true$(security caller-3)}") || true
 summary caller-3
 
 say "Stopping every process this demo started"

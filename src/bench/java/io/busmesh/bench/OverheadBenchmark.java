@@ -33,7 +33,7 @@ public class OverheadBenchmark extends VerticleBase {
       return Future.failedFuture(e);
     }
     // Deployment succeeds at once; the benchmark reports through stdout and the exit code.
-    Mesh.join(vertx)
+    Mesh.join(vertx, options.mesh())
         .compose(this::callPaths)
         .compose(this::measure)
         .onComplete(this::finish);

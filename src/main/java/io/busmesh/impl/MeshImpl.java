@@ -1,5 +1,6 @@
 package io.busmesh.impl;
 
+import io.busmesh.EventBusTls;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
 import io.busmesh.MeshProtocol;
@@ -64,6 +65,12 @@ public final class MeshImpl implements Mesh {
   }
 
   public static Future<Mesh> join(Vertx vertx, MeshOptions options) {
+    if (options.getSecurity().isEventBusTls() && !EventBusTls.isConfigured(vertx)) {
+      return Future.failedFuture(new IllegalStateException("The mesh options ask for event-bus TLS ('security' has"
+          + " certificates) but this Vert.x instance was built without it: build it with options from"
+          + " EventBusTls.configure(vertxOptions, meshOptions.getSecurity()), or start it with io.busmesh.launcher.MeshLauncher,"
+          + " which reads 'mesh.security' from -conf; set \"eventBusTls\": false to run without TLS"));
+    }
     LocalMap<String, Holder> meshes = vertx.sharedData().getLocalMap(LOCAL_MAP);
     Promise<Mesh> created = Promise.promise();
     Holder existing = meshes.putIfAbsent("mesh", new Holder(created.future()));

@@ -15,7 +15,7 @@ public final class LogCapture implements AutoCloseable {
   private final Handler handler = new Handler() {
     @Override
     public void publish(LogRecord record) {
-      lines.add(record.getLevel() + " " + record.getMessage());
+      lines.add(record.getLevel() + " " + record.getMessage() + causes(record.getThrown()));
     }
 
     @Override
@@ -26,6 +26,18 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
     }
   };
+
+  /** {@code " [outer <- ... <- root cause]"}, or nothing when no exception was logged. */
+  private static String causes(Throwable thrown) {
+    if (thrown == null) {
+      return "";
+    }
+    StringBuilder chain = new StringBuilder(" [").append(thrown);
+    for (Throwable cause = thrown.getCause(); cause != null; cause = cause.getCause()) {
+      chain.append(" <- ").append(cause);
+    }
+    return chain.append(']').toString();
+  }
 
   private LogCapture(String loggerName) {
     this.logger = Logger.getLogger(loggerName);
@@ -42,7 +54,7 @@ public final class LogCapture implements AutoCloseable {
     return new LogCapture(className);
   }
 
-  /** The lines logged so far, each as {@code LEVEL message}. */
+  /** The lines logged so far, each as {@code LEVEL message}, followed by {@code [exception <- its causes]} when one was logged. */
   public List<String> lines() {
     return List.copyOf(lines);
   }

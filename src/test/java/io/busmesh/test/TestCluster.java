@@ -43,12 +43,16 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts a new node and waits until it has joined (nodes start one at a time, as Hazelcast prefers). */
   public Vertx addNode() throws Exception {
+    return addNode(new VertxOptions());
+  }
+
+  /** Like {@link #addNode()}, with {@code options} (e.g. event-bus TLS); its event bus is put on 127.0.0.1. */
+  public Vertx addNode(VertxOptions options) throws Exception {
     Config config = ClusterConfig.load();
     config.setClusterName(name);
     // cluster.xml probes few ports (a merge check waits 5 s per unused one); a test JVM may still hold
     // the closing nodes of an earlier test on the low ports, so look further for this cluster's members.
     config.setProperty("hazelcast.tcp.join.port.try.count", "20");
-    VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     Vertx vertx = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
         .buildClustered().await(60, TimeUnit.SECONDS);
