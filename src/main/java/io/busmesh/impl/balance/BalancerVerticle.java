@@ -93,6 +93,8 @@ public final class BalancerVerticle extends VerticleBase {
   private final Set<String> panicking = new HashSet<>();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
+  /** Replicas of the view that the last resync did not read (see {@link #withOnceMissed}). */
+  private Set<String> missedLastRead = Set.of();
   private LoadSharing loadSharing;
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
@@ -334,7 +336,7 @@ public final class BalancerVerticle extends VerticleBase {
     changesDuringResync = replay;
     // Every step after the read runs on this loop: the futures derived from OnLoop's keep its context.
     return OnLoop.of(context, registry.readAll()).map(entries -> {
-      ReplicaView next = ReplicaView.of(entries).onNodes(registry.liveNodes());
+      ReplicaView next = ReplicaView.of(calledFirst(withOnceMissed(entries))).onNodes(registry.liveNodes());
       for (UnaryOperator<ReplicaView> change : replay) {
         next = change.apply(next);
       }
@@ -345,6 +347,46 @@ public final class BalancerVerticle extends VerticleBase {
       log.warn("Registry resync failed, keeping the current view: " + err.getMessage());
       return Future.succeededFuture();
     }).onComplete(ar -> changesDuringResync = null);
+  }
+
+  /**
+   * {@code read} plus the replicas of the view, on live nodes, that it lacks for the first time: an entry deleted
+   * from the map by someone else is restored by its own node within a resync period, so one read
+   * without it is no reason to stop calling it. A replica that is really gone was removed by a push
+   * already, or is missing from two reads in a row.
+   */
+  private List<Replica> withOnceMissed(List<Replica> read) {
+    Set<String> live = registry.liveNodes();
+    Set<String> readAddresses = new HashSet<>();
+    read.forEach(r -> readAddresses.add(r.address()));
+    Set<String> missing = new HashSet<>();
+    List<Replica> result = new ArrayList<>(read);
+    for (String service : view.services()) {
+      for (Replica r : view.replicas(service)) {
+        if (!readAddresses.contains(r.address()) && live.contains(r.nodeId()) && !missedLastRead.contains(r.address())) {
+          missing.add(r.address());
+          result.add(r);
+        }
+      }
+    }
+    missedLastRead = missing;
+    return result;
+  }
+
+  /**
+   * The replicas of services this node calls first: if the registry holds more than a view can
+   * (someone filling it), the services in use are the ones that stay.
+   */
+  private List<Replica> calledFirst(List<Replica> entries) {
+    List<Replica> sorted = new ArrayList<>(entries.size());
+    entries.stream().filter(this::isCalled).forEach(sorted::add);
+    entries.stream().filter(r -> !isCalled(r)).forEach(sorted::add);
+    return sorted;
+  }
+
+  private boolean isCalled(Replica replica) {
+    ServiceRoute route = routes.get(replica.service());
+    return route != null && route.isActive();
   }
 
   private void setView(ReplicaView next) {
@@ -384,9 +426,9 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   /**
-   * Closes the oldest routes of services that left the view, beyond {@value #IDLE_ROUTES_KEPT}: a
-   * caller of a vanished service still gets a clear "no replica" error for a long while, but names
-   * that came and went cannot pile up.
+   * Closes the oldest routes of services that left the view, beyond {@value #IDLE_ROUTES_KEPT}, if
+   * this node never called them (configured services count as called): a caller of a vanished
+   * service still gets a clear "no replica" error, but names that came and went cannot pile up.
    */
   private void pruneIdleRoutes() {
     int idle = routes.size() - view.services().size();
@@ -396,7 +438,7 @@ public final class BalancerVerticle extends VerticleBase {
     var it = routes.values().iterator();
     while (idle > IDLE_ROUTES_KEPT && it.hasNext()) {
       ServiceRoute route = it.next();
-      if (!view.services().contains(route.service()) && !options.isConfigured(route.service()) && route.inFlight() == 0) {
+      if (!view.services().contains(route.service()) && !route.isActive()) {
         it.remove();
         route.close();
         idle--;
