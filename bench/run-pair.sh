@@ -6,9 +6,11 @@
 #   bench/run-pair.sh SERVER_VERTICLE READY_LINE CLIENT_VERTICLE [CLIENT_CONF_JSON]
 #
 # BENCH_CONF may hold the client conf instead, BENCH_SERVER_CONF the server's; BENCH_TIMEOUT_SECONDS (default 240) bounds the
-# client JVM in case something hangs. BENCH_TLS=1 runs both event buses over mutual TLS: bin/dev-ca.sh makes a CA and
-# a certificate per JVM in a temporary directory, and each conf gets "mesh": {"security": ...} (both verticles must
-# accept a "mesh" key, as those of bench/overhead.sh do).
+# client JVM in case something hangs. BENCH_SECURITY adds "mesh": {"security": ...} to both confs (both verticles must
+# accept a "mesh" key, as those of bench/overhead.sh do), with files made in a temporary directory:
+#   tls     bin/dev-ca.sh certificates: event-bus mutual TLS and a certificate-signed control plane (BENCH_TLS=1 too)
+#   signed  the same certificates, control plane signed, event bus plain ("eventBusTls": false)
+#   hmac    a shared secret: control plane signed with HMAC, event bus plain
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,15 +28,20 @@ JVM=(-Xms512m -Xmx512m -Djava.net.preferIPv4Stack=true
      -Djava.util.logging.config.file=bench/logging.properties -Dbusmesh.cluster.name="$CLUSTER")
 
 CERTS=
-# with_security JSON NAME: the conf object JSON plus "mesh": {"security": ...} with the certificate of NAME.
+SECURITY=${BENCH_SECURITY:-}
+[[ ${BENCH_TLS:-0} == 1 ]] && SECURITY=${SECURITY:-tls}
+# with_security JSON NAME: the conf object JSON plus "mesh": {"security": ...} for the JVM called NAME.
 with_security() {
   local json=$1 entry
   if [[ $json == *'"mesh"'* ]]; then
-    echo "busmesh-bench: BENCH_TLS=1 adds \"mesh\" to the confs, but this one has it already: $json" >&2
+    echo "busmesh-bench: BENCH_SECURITY adds \"mesh\" to the confs, but this one has it already: $json" >&2
     return 1
   fi
-  entry=$(printf '"mesh": {"security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"}}' \
-    "$CERTS/$2.key" "$CERTS/$2.crt" "$CERTS/ca.crt")
+  case $SECURITY in
+    hmac) entry=$(printf '"mesh": {"security": {"signing": "hmac", "hmacSecretPath": "%s"}}' "$CERTS/secret") ;;
+    *) entry=$(printf '"mesh": {"security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"%s}}' \
+      "$CERTS/$2.key" "$CERTS/$2.crt" "$CERTS/ca.crt" "$([[ $SECURITY == signed ]] && echo ', "eventBusTls": false')") ;;
+  esac
   if [[ $json =~ ^[[:space:]]*\{[[:space:]]*\}[[:space:]]*$ ]]; then
     echo "{$entry}"
   else
@@ -55,12 +62,17 @@ RUN_JAR=$(mktemp "${TMPDIR:-/tmp}/busmesh-bench-jar.XXXXXX")
 cp "$JAR" "$RUN_JAR"
 JAR=$RUN_JAR
 
-if [[ ${BENCH_TLS:-0} == 1 ]]; then
+if [[ -n $SECURITY ]]; then
   CERTS=$(mktemp -d "${TMPDIR:-/tmp}/busmesh-bench-certs.XXXXXX")
-  bin/dev-ca.sh "$CERTS" server client >"$CERTS/dev-ca.log" 2>&1 || { cat "$CERTS/dev-ca.log" >&2; rm -rf "$CERTS"; exit 1; }
+  case $SECURITY in
+    tls | signed)
+      bin/dev-ca.sh "$CERTS" server client >"$CERTS/dev-ca.log" 2>&1 || { cat "$CERTS/dev-ca.log" >&2; rm -rf "$CERTS"; exit 1; } ;;
+    hmac) head -c 48 /dev/urandom | base64 >"$CERTS/secret" ;;
+    *) echo "busmesh-bench: BENCH_SECURITY must be tls, signed or hmac, got '$SECURITY'" >&2; rm -rf "$CERTS"; exit 2 ;;
+  esac
   SERVER_CONF=$(with_security "$SERVER_CONF" server) || { rm -rf "$CERTS"; exit 2; }
   CONF=$(with_security "$CONF" client) || { rm -rf "$CERTS"; exit 2; }
-  echo "busmesh-bench: event buses over mutual TLS (certificates in $CERTS)" >&2
+  echo "busmesh-bench: security '$SECURITY' (files in $CERTS)" >&2
 fi
 
 SERVER_LOG=$(mktemp "${TMPDIR:-/tmp}/busmesh-bench-server.XXXXXX")

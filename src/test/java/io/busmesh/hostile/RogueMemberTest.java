@@ -8,6 +8,7 @@ import io.busmesh.SecurityOptions;
 import io.busmesh.ServiceOptions;
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.test.Await;
+import io.busmesh.test.LogCapture;
 import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.busmesh.test.TunableCalculator;
@@ -190,6 +191,21 @@ class RogueMemberTest {
         () -> MetricsProbe.metrics(caller, "calculator").foreignConsumers() == 1);
     callsSucceed(proxy(true), 300);
     assertEquals(0, rogueCalls.get(), "a local-only proxy's calls reach only this node's balancer");
+  }
+
+  @Test
+  void aStrangersConsumerAtAReplicaAddressGetsNoCall() throws Exception {
+    String target = replicas.get(0);
+    try (LogCapture logs = LogCapture.of("io.busmesh.impl.balance.BalancerVerticle")) {
+      rogue.eventBus().<JsonObject>consumer(target, m -> {
+        rogueCalls.incrementAndGet();
+        m.reply(ROGUE_ANSWER);
+      }).completion().await(10, TimeUnit.SECONDS);
+      Await.until("the caller notices the stranger at the replica's address", Duration.ofSeconds(10),
+          () -> logs.contains("is registered at the address of replica " + target));
+      callsSucceed(proxy(false), 300);
+    }
+    assertEquals(0, rogueCalls.get(), "calls skip a replica whose address a stranger shares");
   }
 
   private Calculator proxy(boolean localOnly) {

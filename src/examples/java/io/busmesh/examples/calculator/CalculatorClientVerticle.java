@@ -63,7 +63,7 @@ public class CalculatorClientVerticle extends VerticleBase {
     }
     calculator = new ServiceProxyBuilder(vertx)
         .setAddress(service)
-        .setOptions(new DeliveryOptions().setSendTimeout(callTimeoutMs))
+        .setOptions(new DeliveryOptions().setSendTimeout(callTimeoutMs).setLocalOnly(true)) // only this node's balancer answers
         .build(Calculator.class);
     // Deployment succeeds at once; the run reports through stdout and the exit code.
     Mesh.join(vertx, meshOptions)

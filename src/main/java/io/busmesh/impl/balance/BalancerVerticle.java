@@ -89,6 +89,8 @@ public final class BalancerVerticle extends VerticleBase {
   private Map<String, List<ReplicaClient>> candidates = Map.of();
   /** Per service, those whose breaker is not open; rebuilt when the view or a breaker's state changes. */
   private Map<String, List<ReplicaClient>> available = Map.of();
+  /** Replicas at whose address a consumer of another node is registered (see {@link #setContested}). */
+  private final Set<String> contested = new HashSet<>();
   /** Services none of whose replicas has a closed breaker, balanced over all of them meanwhile. */
   private final Set<String> panicking = new HashSet<>();
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
@@ -219,8 +221,11 @@ public final class BalancerVerticle extends VerticleBase {
     ServiceRoute route = routes.get(service);
     long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
     long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
-    return route == null || !route.isActive() ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs)
-        : MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
+    if (route == null || !route.isActive()) {
+      String strategy = route == null ? options.forService(service).getStrategy() : route.strategyName();
+      return MetricsReport.unrouted(service, strategy, ageMs);
+    }
+    return MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
   }
 
   private void publishMetrics() {
@@ -484,7 +489,7 @@ public final class BalancerVerticle extends VerticleBase {
       ServiceRoute route = routes.get(service);
       Set<String> ejected = route == null ? Set.of() : route.ejected();
       List<ReplicaClient> usable = clients.stream().filter(c -> c.breakerState() != CircuitBreakerState.OPEN
-          && !ejected.contains(c.replica().address())).toList();
+          && !ejected.contains(c.replica().address()) && !contested.contains(c.replica().address())).toList();
       boolean panic = !clients.isEmpty() && usable.stream().noneMatch(c -> c.breakerState() == CircuitBreakerState.CLOSED);
       setPanic(service, panic);
       List<ReplicaClient> current = available.get(service);
@@ -543,13 +548,42 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   /** Re-reads the plain consumers on a service name this node balances (never on the path of a call). */
-  private void checkForeignConsumers(String service) {
-    ServiceRoute route = routes.get(service);
+  private void checkForeignConsumers(String address) {
+    ServiceRoute route = routes.get(address);
     if (route != null) {
-      OnLoop.of(context, foreignConsumers.consumersOn(service))
+      OnLoop.of(context, foreignConsumers.consumersOn(address))
           .onSuccess(route::setForeignConsumers)
-          .onFailure(err -> log.debug("Could not read the consumers of '" + service + "': " + err.getMessage()));
+          .onFailure(err -> log.debug("Could not read the consumers of '" + address + "': " + err.getMessage()));
+      return;
     }
+    ReplicaClient client = clients.get(address);
+    if (client != null && view.contains(address)) {
+      OnLoop.of(context, foreignConsumers.consumersOn(address))
+          .onSuccess(nodes -> setContested(client.replica(), nodes.stream().filter(n -> !n.equals(client.replica().nodeId())).toList()))
+          .onFailure(err -> log.debug("Could not read the consumers of " + address + ": " + err.getMessage()));
+    }
+  }
+
+  /**
+   * A consumer on another node at a replica's address would take part of its calls (Vert.x hands
+   * them to every consumer in turn) and answer them: while one is there, calls go to the service's
+   * other replicas (all of them again if every replica is contested).
+   */
+  private void setContested(Replica replica, List<String> strangers) {
+    boolean changed = strangers.isEmpty() ? contested.remove(replica.address()) : contested.add(replica.address());
+    if (!changed) {
+      return;
+    }
+    if (strangers.isEmpty()) {
+      log.info("No stranger's consumer is registered at the address of replica " + replica.address() + " any more;"
+          + " calls go to it again");
+    } else {
+      rejected.warn("A consumer on node(s) " + LogText.quote(strangers) + " is registered at the address of replica "
+          + replica.address() + ", which lives on node " + replica.nodeId() + ": it would take and answer part of"
+          + " the replica's calls. This node stops calling the replica while it is there; turn on event-bus TLS"
+          + " (mesh.security) so that no stranger can.");
+    }
+    refreshAvailable();
   }
 
   private ReplicaClient clientOf(Replica replica) {
@@ -566,6 +600,7 @@ public final class BalancerVerticle extends VerticleBase {
       client = new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings, window),
           breakerFor(replica, service));
       clients.put(replica.address(), client);
+      context.runOnContext(v -> checkForeignConsumers(replica.address())); // a stranger may have registered first
     }
     return client;
   }
