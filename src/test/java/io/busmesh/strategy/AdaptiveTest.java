@@ -56,7 +56,7 @@ class AdaptiveTest {
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 0)));
-    assertEquals("Invalid settings of strategy 'adaptive': 'latencyFloorMicros' must be a positive integer, got 0.",
+    assertEquals("Invalid settings of strategy 'adaptive': 'latencyFloorMicros' must be an integer between 1 and 60000000, got 0.",
         e.getMessage());
   }
 

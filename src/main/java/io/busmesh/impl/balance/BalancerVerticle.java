@@ -222,8 +222,8 @@ public final class BalancerVerticle extends VerticleBase {
     long ageNanos = loadSharing.viewAgeNanos(clock.nanoTime());
     long ageMs = ageNanos == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(ageNanos);
     if (route == null || !route.isActive()) {
-      String strategy = route == null ? options.forService(service).getStrategy() : route.strategyName();
-      return MetricsReport.unrouted(service, strategy, ageMs);
+      return route == null ? MetricsReport.unrouted(service, options.forService(service).getStrategy(), ageMs, 0)
+          : MetricsReport.unrouted(service, route.strategyName(), ageMs, route.foreignConsumers().size());
     }
     return MetricsReport.of(route, candidates.getOrDefault(service, List.of()), ageMs);
   }

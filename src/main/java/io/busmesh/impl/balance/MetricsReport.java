@@ -30,8 +30,8 @@ final class MetricsReport {
         loadViewAgeMs, budget.clusterCalls(), budget.clusterRetries(), route.foreignConsumers().size(), perReplica);
   }
 
-  /** A service this node has never routed a call for. */
-  static ServiceMetrics unrouted(String service, String strategy, long loadViewAgeMs) {
-    return new ServiceMetrics(service, strategy, 0, 0, 0, 0, 0, 0, 0, loadViewAgeMs, 0, 0, 0, List.of());
+  /** A service this node has never routed a call for ({@code foreignConsumers}: plain consumers seen on its name). */
+  static ServiceMetrics unrouted(String service, String strategy, long loadViewAgeMs, int foreignConsumers) {
+    return new ServiceMetrics(service, strategy, 0, 0, 0, 0, 0, 0, 0, loadViewAgeMs, 0, 0, foreignConsumers, List.of());
   }
 }

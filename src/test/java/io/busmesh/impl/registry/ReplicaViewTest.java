@@ -18,9 +18,9 @@ class ReplicaViewTest {
     return new Replica(service, address, node, 1, "", 0, new JsonObject());
   }
 
-  private final Replica a1 = replica("a", "r.a.1", "n1");
-  private final Replica a2 = replica("a", "r.a.2", "n2");
-  private final Replica b1 = replica("b", "r.b.1", "n1");
+  private final Replica a1 = replica("a", "busmesh.r.a.n1.1", "n1");
+  private final Replica a2 = replica("a", "busmesh.r.a.n2.1", "n2");
+  private final Replica b1 = replica("b", "busmesh.r.b.n1.1", "n1");
 
   @Test
   void groupsReplicasByServiceInAddressOrder() {
@@ -50,7 +50,7 @@ class ReplicaViewTest {
   void registryChangesApplyAndMalformedOnesAreRejected() {
     ReplicaView view = ViewChange.parse(ViewChange.added(a1)).apply(ReplicaView.EMPTY);
     assertEquals(List.of(a1), view.replicas("a"));
-    assertTrue(ViewChange.parse(ViewChange.removed("r.a.1")).apply(view).replicas("a").isEmpty());
+    assertTrue(ViewChange.parse(ViewChange.removed("busmesh.r.a.n1.1")).apply(view).replicas("a").isEmpty());
 
     assertThrows(IllegalArgumentException.class, () -> ViewChange.parse("hello"));
     assertThrows(IllegalArgumentException.class, () -> ViewChange.parse(new JsonObject().put("added", new JsonObject())));
