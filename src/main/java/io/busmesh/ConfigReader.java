@@ -137,6 +137,18 @@ public final class ConfigReader {
     return o;
   }
 
+  /**
+   * For setters: {@code value} if it is in [{@code min}, {@code max}].
+   *
+   * @throws IllegalArgumentException naming the setting, the range and the value
+   */
+  public static long checkRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+    }
+    return value;
+  }
+
   private long longInRange(String key, long defaultValue, long min, long max, String expected) {
     Object v = json.getValue(key);
     if (v == null) {

@@ -68,7 +68,7 @@ public class MeshOptions {
 
   /** Period of the full registry read that repairs a view if a pushed change was missed. */
   public MeshOptions setResyncIntervalMs(long resyncIntervalMs) {
-    checkRange("resyncIntervalMs", resyncIntervalMs, MIN_PERIOD_MS, MAX_MS);
+    ConfigReader.checkRange("resyncIntervalMs", resyncIntervalMs, MIN_PERIOD_MS, MAX_MS);
     this.resyncIntervalMs = resyncIntervalMs;
     return this;
   }
@@ -79,7 +79,7 @@ public class MeshOptions {
 
   /** Longest wait for a closing replica's in-flight calls before it unregisters anyway. */
   public MeshOptions setDrainTimeoutMs(long drainTimeoutMs) {
-    checkRange("drainTimeoutMs", drainTimeoutMs, 0, MAX_MS);
+    ConfigReader.checkRange("drainTimeoutMs", drainTimeoutMs, 0, MAX_MS);
     this.drainTimeoutMs = drainTimeoutMs;
     return this;
   }
@@ -106,7 +106,7 @@ public class MeshOptions {
    * reads the other nodes' counts; with the read itself, it bounds how stale the shared view is.
    */
   public MeshOptions setLoadSharePeriodMs(long loadSharePeriodMs) {
-    checkRange("loadSharePeriodMs", loadSharePeriodMs, MIN_PERIOD_MS, MAX_MS);
+    ConfigReader.checkRange("loadSharePeriodMs", loadSharePeriodMs, MIN_PERIOD_MS, MAX_MS);
     this.loadSharePeriodMs = loadSharePeriodMs;
     return this;
   }
@@ -117,7 +117,7 @@ public class MeshOptions {
 
   /** Period at which each service's metrics are published on the event bus; 0 publishes none. */
   public MeshOptions setMetricsPeriodMs(long metricsPeriodMs) {
-    checkRange("metricsPeriodMs", metricsPeriodMs, 0, MAX_MS);
+    ConfigReader.checkRange("metricsPeriodMs", metricsPeriodMs, 0, MAX_MS);
     this.metricsPeriodMs = metricsPeriodMs;
     return this;
   }
@@ -128,7 +128,7 @@ public class MeshOptions {
 
   /** Span of recent calls that response time, error and fault rates cover. */
   public MeshOptions setMetricsWindowMs(long metricsWindowMs) {
-    checkRange("metricsWindowMs", metricsWindowMs, 1, MAX_MS);
+    ConfigReader.checkRange("metricsWindowMs", metricsWindowMs, 1, MAX_MS);
     this.metricsWindowMs = metricsWindowMs;
     return this;
   }
@@ -171,12 +171,6 @@ public class MeshOptions {
   /** Services named in the configuration; the mesh answers for them even before any replica appears. */
   public Iterable<String> configuredServices() {
     return services.keySet();
-  }
-
-  private static void checkRange(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-    }
   }
 
   public JsonObject toJson() {

@@ -190,7 +190,7 @@ public class ServiceOptions {
 
   /** Longest time the balancer waits for a replica's answer before failing the call with TIMEOUT. */
   public ServiceOptions setCallTimeoutMs(long callTimeoutMs) {
-    checkRange("callTimeoutMs", callTimeoutMs, 1, MAX_DURATION_MS);
+    ConfigReader.checkRange("callTimeoutMs", callTimeoutMs, 1, MAX_DURATION_MS);
     this.callTimeoutMs = callTimeoutMs;
     return this;
   }
@@ -201,7 +201,7 @@ public class ServiceOptions {
 
   /** Ramp of a newly registered replica's share of traffic; 0 (the default) gives it a full share at once. */
   public ServiceOptions setSlowStartMs(long slowStartMs) {
-    checkRange("slowStartMs", slowStartMs, 0, MAX_DURATION_MS);
+    ConfigReader.checkRange("slowStartMs", slowStartMs, 0, MAX_DURATION_MS);
     this.slowStartMs = slowStartMs;
     return this;
   }
@@ -212,7 +212,7 @@ public class ServiceOptions {
 
   /** τ of the latency and error-rate averages that load-aware strategies weigh. */
   public ServiceOptions setEwmaDecayMs(long ewmaDecayMs) {
-    checkRange("ewmaDecayMs", ewmaDecayMs, 1, MAX_DURATION_MS);
+    ConfigReader.checkRange("ewmaDecayMs", ewmaDecayMs, 1, MAX_DURATION_MS);
     this.ewmaDecayMs = ewmaDecayMs;
     return this;
   }
@@ -223,7 +223,7 @@ public class ServiceOptions {
 
   /** Tries per call: the first and, on a failure that is safe to retry, others on different replicas. */
   public ServiceOptions setMaxAttempts(int maxAttempts) {
-    checkRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
+    ConfigReader.checkRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
     this.maxAttempts = maxAttempts;
     return this;
   }
@@ -237,7 +237,7 @@ public class ServiceOptions {
    * default, lets one attempt use the whole {@link #getCallTimeoutMs() call deadline}.
    */
   public ServiceOptions setAttemptTimeoutMs(long attemptTimeoutMs) {
-    checkRange("attemptTimeoutMs", attemptTimeoutMs, 0, MAX_DURATION_MS);
+    ConfigReader.checkRange("attemptTimeoutMs", attemptTimeoutMs, 0, MAX_DURATION_MS);
     this.attemptTimeoutMs = attemptTimeoutMs;
     return this;
   }
@@ -369,15 +369,9 @@ public class ServiceOptions {
    * queueing until the heap runs out. A call counts until it is answered or its callTimeoutMs passes.
    */
   public ServiceOptions setMaxInFlight(int maxInFlight) {
-    checkRange("maxInFlight", maxInFlight, 1, MAX_IN_FLIGHT_LIMIT);
+    ConfigReader.checkRange("maxInFlight", maxInFlight, 1, MAX_IN_FLIGHT_LIMIT);
     this.maxInFlight = maxInFlight;
     return this;
-  }
-
-  private static void checkRange(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-    }
   }
 
   public JsonObject toJson() {
