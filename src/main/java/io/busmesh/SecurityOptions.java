@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Who a node trusts, read from the {@code "security"} object of the mesh options:
@@ -118,8 +120,9 @@ public class SecurityOptions {
     long given = certFiles.stream().filter(p -> p != null).count();
     if (given != 0 && given != 3) {
       throw problem("'keyPath', 'certPath' and 'caPath' go together (the node's private key, its certificate, the"
-          + " cluster's CA); got only " + (keyPath != null ? "keyPath " : "") + (certPath != null ? "certPath " : "")
-          + (caPath != null ? "caPath" : "").trim() + ". Make them with bin/dev-ca.sh for a development cluster");
+          + " cluster's CA); got only " + String.join(" and ", Stream.of(keyPath != null ? "keyPath" : null,
+              certPath != null ? "certPath" : null, caPath != null ? "caPath" : null).filter(Objects::nonNull).toList())
+          + ". Make them with bin/dev-ca.sh for a development cluster");
     }
     for (String path : certFiles) {
       if (path != null && !Files.isReadable(Path.of(path))) {
