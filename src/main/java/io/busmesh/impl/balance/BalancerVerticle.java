@@ -523,6 +523,7 @@ public final class BalancerVerticle extends VerticleBase {
       String oldest = departed.iterator().next();
       departed.remove(oldest);
       if (!view.contains(oldest)) {
+        contested.remove(oldest);
         ReplicaClient forgotten = clients.remove(oldest);
         if (forgotten != null) {
           forgotten.load().close();

@@ -145,9 +145,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
           + " Nothing ran.");
       return;
     }
-    if (!active) {
-      activate();
-    }
+    activate();
     inFlight++;
     if (options.getFaultMode() == FaultMode.HEDGED) {
       hedgeBudget.called();
@@ -165,7 +163,7 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return active;
   }
 
-  /** Keeps per-replica state from now on, before any call: for services named in this node's options. */
+  /** Keeps per-replica state from now on (at once for services named in this node's options, else on the first call). */
   void activate() {
     if (active) {
       return;

@@ -2,13 +2,10 @@ package io.busmesh.impl.load;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.impl.log.LogText;
-import io.busmesh.impl.log.RateLimitedLog;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.impl.trust.SignedRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -25,19 +22,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * cluster map, off the path of every call.
  * Each node writes its own entry (key: its node id, so a departed node's entry is simply ignored
  * and deleted) only when its counts changed, and reads the other live nodes' entries. An entry of
- * {@link MeshProtocol#LOAD_MAP} is {@code {"at": epoch millis, "inFlight": {replica address: count},
- * "budget": {service: [calls, retries]}}}, the budget counts over the node's budget window.
+ * {@link MeshProtocol#LOAD_MAP} is {@code {"node": its writer, "at": epoch millis, "inFlight": {replica
+ * address: count}, "budget": {service: [calls, retries]}}}, the budget counts over the node's budget
+ * window, sealed by the writer's {@link ControlPlane}; what another node wrote is range-checked by
+ * {@link NodeLoad} before use.
  */
 public final class LoadExchange {
-
-  private static final Logger log = LoggerFactory.getLogger(LoadExchange.class);
 
   private final String nodeId;
   private final Clock clock;
   private final Future<AsyncMap<String, JsonObject>> map;
   private Map<String, Long> lastPublished = Map.of();
   private Map<String, List<Long>> lastBudgets = Map.of();
-  private final RateLimitedLog invalid;
   private final ControlPlane controlPlane;
   /** Per node, the time of its newest entry used: an older one read later is a replay. */
   private final Map<String, Long> newestSeen = new ConcurrentHashMap<>();
@@ -47,7 +43,6 @@ public final class LoadExchange {
     this.controlPlane = controlPlane;
     this.clock = clock;
     this.map = vertx.sharedData().getAsyncMap(MeshProtocol.LOAD_MAP);
-    this.invalid = new RateLimitedLog(log, clock, 60_000);
   }
 
   /**
@@ -100,7 +95,7 @@ public final class LoadExchange {
           }
           NodeLoad load = NodeLoad.parse(record.payload());
           if (load == null) {
-            invalid.warn("Ignored another node's load entry: it is not a valid " + MeshProtocol.LOAD_MAP + " entry"
+            controlPlane.reject("Ignored another node's load entry: it is not a valid " + MeshProtocol.LOAD_MAP + " entry"
                 + " (in-flight counts 0.." + NodeLoad.MAX_IN_FLIGHT + ", budget counts 0 ≤ calls ≤ "
                 + NodeLoad.MAX_CALLS + ", retries ≤ " + NodeLoad.MAX_RETRIES_PER_CALL + " per call)");
             continue;
@@ -137,11 +132,6 @@ public final class LoadExchange {
     }
     newestSeen.put(node, at);
     return true;
-  }
-
-  /** Load entries of other nodes ignored as invalid so far. */
-  public long invalidEntries() {
-    return invalid.total();
   }
 
   /** Deletes a departed node's entry; any node may do it, and doing it twice is harmless. */
