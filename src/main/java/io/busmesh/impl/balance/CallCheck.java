@@ -18,13 +18,13 @@ final class CallCheck {
   private CallCheck() {
   }
 
-  /** Why {@code call} is not a service-proxy call, or null when it is one. */
-  static String problem(Message<Object> call) {
+  /** Why {@code call}, whose body is {@code body}, is not a service-proxy call, or null when it is one. */
+  static String problem(Message<Object> call, Object body) {
     if (!call.isSend()) {
       return "it was published to every consumer rather than sent to one";
     }
-    if (!(call.body() instanceof JsonObject)) {
-      return "its body must be a JSON object of named arguments, got " + LogText.typeOf(call.body());
+    if (!(body instanceof JsonObject)) {
+      return "its body must be a JSON object of named arguments, got " + LogText.typeOf(body);
     }
     String method = call.headers().get(MeshProtocol.ACTION_HEADER);
     if (method == null) {

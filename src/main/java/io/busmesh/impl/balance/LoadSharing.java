@@ -27,14 +27,14 @@ final class LoadSharing {
   private final Context loop;
   private final LoadExchange exchange;
   private final Supplier<Collection<ReplicaClient>> clients;
-  private final Supplier<Collection<ServiceRoute>> routes;
+  private final Supplier<Iterable<ServiceRoute>> routes;
   private final Supplier<Set<String>> liveNodes;
   private RemoteLoad lastRead = RemoteLoad.NONE;
   private boolean running;
   private boolean failing;
 
   LoadSharing(Context loop, LoadExchange exchange, Supplier<Collection<ReplicaClient>> clients,
-              Supplier<Collection<ServiceRoute>> routes, Supplier<Set<String>> liveNodes) {
+              Supplier<Iterable<ServiceRoute>> routes, Supplier<Set<String>> liveNodes) {
     this.loop = loop;
     this.exchange = exchange;
     this.clients = clients;

@@ -3,11 +3,11 @@ package io.busmesh.impl.balance;
 import io.busmesh.FaultMode;
 import io.busmesh.MeshProtocol;
 import io.busmesh.impl.fault.AttemptFailure;
+import io.busmesh.impl.fault.HedgeTrigger;
 import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
 import io.busmesh.strategy.CallInfo;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -25,17 +25,23 @@ import java.util.List;
  * ran, or its method is idempotent) it falls back to a different replica, within the call's
  * deadline, the attempt limit and the service's retry budget; in {@code hedged} mode it also sends a
  * backup attempt for an idempotent method when the first is slow, and the first answer wins. A call
- * that may have run and cannot be retried fails saying so. Runs on the balancer's loop.
+ * that may have run and cannot be retried fails saying so.
+ * <p>
+ * Runs on the context of its caller: it is started there, and every attempt's outcome and the hedge
+ * timer come back there, so its own state needs no synchronization. Its collaborators are the
+ * service's {@link ServiceRoute} and {@link AttemptTarget}s, so the whole logic runs in unit tests
+ * with fake targets, timers and clock.
  */
 final class RoutedCall implements CallInfo {
 
   private final ServiceRoute route;
   private final Message<Object> call;
+  private final Object body;
+  private final MultiMap headers;
   private final Clock clock;
   private final long startedNanos;
   private final long deadlineNanos;
-  private final long deadlineEpochMs;
-  private final List<ReplicaClient> tried = new ArrayList<>(2);
+  private final List<AttemptTarget> tried = new ArrayList<>(2);
   /** Picks whose breaker refused the attempt without sending it (open, or half-open with its probe under way). */
   private int refused;
   private List<String> failures; // created on the first failure: most calls have none
@@ -44,30 +50,49 @@ final class RoutedCall implements CallInfo {
   private boolean done;
   private long hedgeTimer = -1;
 
-  RoutedCall(ServiceRoute route, Message<Object> call, Clock clock) {
+  /** @param body the call's body as sent, forwarded to the replicas as it is */
+  RoutedCall(ServiceRoute route, Message<Object> call, Object body) {
     this.route = route;
     this.call = call;
-    this.clock = clock;
+    this.body = body;
+    this.headers = call.headers();
+    this.clock = route.clock();
     long timeoutMs = route.options().getCallTimeoutMs();
     this.startedNanos = clock.nanoTime();
     this.deadlineNanos = startedNanos + timeoutMs * 1_000_000;
-    this.deadlineEpochMs = clock.currentTimeMillis() + timeoutMs;
+    // Replicas refuse work that arrives after it (they cannot know the caller gave up).
+    headers.set(MeshProtocol.DEADLINE_HEADER, Long.toString(clock.currentTimeMillis() + timeoutMs));
   }
 
   void start() {
+    if (call.replyAddress() == null) {
+      sendOneWay();
+      return;
+    }
     route.budget().called();
     if (launch()) {
       scheduleHedge();
     }
   }
 
+  /**
+   * A fire-and-forget call (a {@code void} method): sent once to one replica, and over at once, since
+   * nothing will come back to tell whether it arrived; a call with no replica to go to is dropped.
+   */
+  private void sendOneWay() {
+    List<AttemptTarget> candidates = untried(route.snapshot().available());
+    AttemptTarget replica = candidates.isEmpty() ? null : route.pick(candidates, this);
+    done = true;
+    route.callEnded();
+    if (replica != null) {
+      replica.sendOneWay(this);
+    }
+  }
+
   /** Starts an attempt on a replica not tried yet; false (and the call ended) if none can be started. */
   private boolean launch() {
-    List<ReplicaClient> candidates = route.available();
-    if (!tried.isEmpty()) {
-      candidates = new ArrayList<>(candidates);
-      candidates.removeAll(tried);
-    }
+    RouteSnapshot snapshot = route.snapshot();
+    List<AttemptTarget> candidates = untried(snapshot.available());
     long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000;
     if (outstanding > 0 && (candidates.isEmpty() || remainingMs < 1)) {
       return false; // no backup possible; the attempt under way decides
@@ -84,7 +109,14 @@ final class RoutedCall implements CallInfo {
     }
     long attemptTimeout = route.options().getAttemptTimeoutMs();
     long timeoutMs = attemptTimeout > 0 ? Math.min(attemptTimeout, remainingMs) : remainingMs;
-    ReplicaClient replica = route.strategy().pick(candidates, this);
+    AttemptTarget replica;
+    try {
+      replica = route.pick(candidates, this);
+    } catch (RuntimeException e) {
+      finish(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "Call to service '" + route.service()
+          + "' failed: its strategy '" + route.strategyName() + "' threw " + e));
+      return false;
+    }
     if (replica == null) {
       finish(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "Call to service '" + route.service()
           + "' failed: its strategy '" + route.strategyName() + "' picked no replica of " + candidates.size()
@@ -93,20 +125,35 @@ final class RoutedCall implements CallInfo {
     }
     tried.add(replica);
     outstanding++;
-    replica.forward(call, timeoutMs, deadlineEpochMs, route.panicking()).onComplete(answer -> answered(replica, answer));
+    replica.forward(this, timeoutMs, snapshot.panicking());
     return true;
+  }
+
+  /**
+   * {@code available}, less the replicas this call tried: the list itself when it tried none, so that
+   * strategies see the same instance from call to call and keep what they built from it.
+   */
+  @SuppressWarnings("unchecked")
+  private List<AttemptTarget> untried(List<? extends AttemptTarget> available) {
+    if (tried.isEmpty()) {
+      return (List<AttemptTarget>) available;
+    }
+    List<AttemptTarget> rest = new ArrayList<>(available);
+    rest.removeAll(tried);
+    return rest;
   }
 
   /** In hedged mode, for an idempotent method: a backup attempt once this one outlives the trigger. */
   private void scheduleHedge() {
-    if (route.options().getFaultMode() != FaultMode.HEDGED || !route.isIdempotent(method())) {
+    HedgeTrigger trigger = route.hedgeTrigger();
+    if (done || trigger == null || !route.isIdempotent(method())) {
       return;
     }
-    long delayNanos = route.hedgeTrigger().delayNanos();
+    long delayNanos = trigger.delayNanos();
     if (delayNanos < 0) {
       return;
     }
-    hedgeTimer = route.vertx().setTimer(Math.max(1, delayNanos / 1_000_000), id -> {
+    hedgeTimer = route.timers().schedule(Math.max(1, delayNanos / 1_000_000), () -> {
       hedgeTimer = -1;
       if (!done && attemptsSent() < route.options().getMaxAttempts() && route.hedgeBudget().tryRetry()) {
         route.hedgesSent().increment();
@@ -115,16 +162,20 @@ final class RoutedCall implements CallInfo {
     });
   }
 
-  private void answered(ReplicaClient replica, AsyncResult<Message<Object>> answer) {
+  /**
+   * The outcome of one attempt on {@code replica}: its reply, or why it failed. Called by the target,
+   * on this call's context, once per attempt.
+   */
+  void attemptEnded(AttemptTarget replica, Message<Object> reply, Throwable cause) {
     outstanding--;
     if (done) {
       return; // a hedged twin answered first
     }
-    if (answer.succeeded()) {
-      if (route.hedgeTrigger() != null) {
-        route.hedgeTrigger().record(clock.nanoTime() - startedNanos);
+    if (cause == null) {
+      HedgeTrigger trigger = route.hedgeTrigger();
+      if (trigger != null) {
+        trigger.record(clock.nanoTime() - startedNanos);
       }
-      Message<Object> reply = answer.result();
       LoadHeaders.strip(reply.headers());
       end();
       if (reply.headers().isEmpty()) {
@@ -134,7 +185,6 @@ final class RoutedCall implements CallInfo {
       }
       return;
     }
-    Throwable cause = answer.cause();
     AttemptFailure failure = AttemptFailure.of(cause);
     if (failures == null) {
       failures = new ArrayList<>(2);
@@ -175,17 +225,23 @@ final class RoutedCall implements CallInfo {
 
   @Override
   public String method() {
-    return call.headers().get(MeshProtocol.ACTION_HEADER);
+    return headers.get(MeshProtocol.ACTION_HEADER);
   }
 
+  /** The call's headers (method, token, deadline…), which every attempt carries; for targets and strategies, read only. */
   @Override
   public MultiMap headers() {
-    return call.headers();
+    return headers;
   }
 
   @Override
   public JsonObject arguments() {
-    return call.body() instanceof JsonObject arguments ? arguments : null;
+    return body instanceof JsonObject arguments ? arguments : null;
+  }
+
+  /** The call's body as the caller sent it, which every attempt carries. */
+  Object body() {
+    return body;
   }
 
   private int attemptsSent() {
@@ -198,7 +254,7 @@ final class RoutedCall implements CallInfo {
     }
     done = true;
     if (hedgeTimer >= 0) {
-      route.vertx().cancelTimer(hedgeTimer);
+      route.timers().cancel(hedgeTimer);
     }
   }
 
@@ -218,7 +274,7 @@ final class RoutedCall implements CallInfo {
    * The error of a call that reached a replica and lost its answer, of a method not declared
    * idempotent: running it again elsewhere could run it twice, so the caller must decide.
    */
-  private ReplyException outcomeUnknown(ReplicaClient replica, Throwable cause) {
+  private ReplyException outcomeUnknown(AttemptTarget replica, Throwable cause) {
     String method = method();
     String why = cause instanceof ReplicaGoneException ? "its node left the cluster while the call was in flight"
         : "no answer came (" + describe(cause) + ")";

@@ -2,7 +2,6 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.FaultMode;
 import io.busmesh.MeshProtocol;
-import io.busmesh.Replica;
 import io.busmesh.ServiceOptions;
 import io.busmesh.impl.fault.HedgeTrigger;
 import io.busmesh.impl.fault.OutlierDetector;
@@ -10,32 +9,31 @@ import io.busmesh.impl.fault.RetryBudget;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.RateLimitedLog;
 import io.busmesh.impl.metrics.CallWindow;
-import io.busmesh.strategy.Strategy;
+import io.busmesh.strategy.CallInfo;
+import io.busmesh.strategy.Candidate;
+import io.busmesh.strategy.StrategyFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
- * The path of calls to one service on this node: the generated proxy sends to the service name,
- * this local consumer hands each call to a {@link RoutedCall}, which picks replicas with the
- * service's strategy and relays the answer (result, {@code ServiceException}, timeout) unchanged.
- * Runs on the balancer's event loop, which is also the only place its strategy is swapped.
+ * The path of calls to one service on this node. A call is taken on the event loop of its caller
+ * (see {@link CallInterceptor}), checked, counted against {@code maxInFlight}, and handed to a
+ * {@link RoutedCall}, which picks replicas with this loop's instance of the service's strategy and
+ * relays the answer unchanged. What calls read is swapped whole ({@link RouteSnapshot}) by the
+ * balancer's loop; what they write is atomic. Nothing here locks, blocks or touches a cluster map.
  */
-final class ServiceRoute implements Handler<Message<Object>> {
+final class ServiceRoute {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceRoute.class);
   /** Retry budget window (Finagle's default TTL). */
@@ -47,72 +45,124 @@ final class ServiceRoute implements Handler<Message<Object>> {
 
   private final String service;
   private final ServiceOptions options;
-  private final Supplier<List<ReplicaClient>> registered;
-  private final Supplier<List<ReplicaClient>> available;
-  private final BooleanSupplier panicking;
   private final Clock clock;
-  private final RetryBudget budget;
-  private final RetryBudget hedgeBudget;
-  // Made on the first call (see activate): a service this node never calls costs no meters.
-  private HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
-  private CallWindow window;
+  private final Timers timers;
   private final MeterRegistry meters;
   private final long metricsWindowMs;
+  private final RetryBudget budget;
+  private final RetryBudget hedgeBudget;
   private final LongAdder hedgesSent = new LongAdder();
-  private final Vertx vertx;
-  private final OutlierDetector outliers; // null when ejection is off
-  private Set<String> ejected = Set.of();
-  /** Methods that every replica of the service declares {@code @Idempotent}. */
-  private Set<String> declaredIdempotent = Set.of();
-  /** Node ids of plain consumers registered on the service name, one per consumer. */
-  private List<String> foreignConsumers = List.of();
-  private Strategy strategy;
-  private String strategyName;
-  /** Calls taken and not ended yet; only touched on the balancer's loop. */
-  private int inFlight;
+  private final OutlierDetector outliers; // null when ejection is off; used on the balancer's loop only
+  private final LoopStrategies strategy = new LoopStrategies();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final RateLimitedLog refused;
-  private MessageConsumer<Object> consumer;
-  /** Set by the first call: only then does the node keep per-replica state (breakers, load, metrics) for the service. */
-  private boolean active;
-  private final Runnable onFirstCall;
+  private volatile RouteSnapshot snapshot = RouteSnapshot.EMPTY;
+  // Made on activation: a service this node never calls costs no meters.
+  private volatile HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
+  private volatile CallWindow window;
+  private volatile boolean active;
+  private Set<String> ejected = Set.of();
+  /** Node ids of plain consumers registered on the service name, one per consumer. */
+  private volatile List<String> foreignConsumers = List.of();
 
-  /**
-   * @param registered the service's replicas in this node's view
-   * @param available  those of them that may take calls (breaker not open), the same list instance until either changes
-   * @param panicking  true while no replica has a closed breaker, {@code available} holds them all and refusing breakers are bypassed
-   * @param onFirstCall run on the first call (before it is routed), to build the per-replica state of a service that had none
-   */
-  ServiceRoute(Vertx vertx, String service, ServiceOptions options, Supplier<List<ReplicaClient>> registered,
-               Supplier<List<ReplicaClient>> available, BooleanSupplier panicking, Clock clock, MeterRegistry meters,
-               long metricsWindowMs, Runnable onFirstCall) {
-    this.vertx = vertx;
-    this.onFirstCall = onFirstCall;
+  ServiceRoute(String service, ServiceOptions options, Clock clock, Timers timers, MeterRegistry meters,
+               long metricsWindowMs) {
     this.service = service;
     this.options = options;
-    this.registered = registered;
-    this.available = available;
-    this.panicking = panicking;
     this.clock = clock;
+    this.timers = timers;
+    this.meters = meters;
+    this.metricsWindowMs = metricsWindowMs;
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
-    this.meters = meters;
-    this.metricsWindowMs = metricsWindowMs;
     this.refused = new RateLimitedLog(log, clock, REFUSAL_LOG_PERIOD_MS);
     this.outliers = options.getOutlierEjection() == null ? null : OutlierDetector.fromSettings(clock, options.getOutlierEjection());
-    useStrategy(options.getStrategy(), options.getStrategyFactory().create(options.getStrategyOptions()));
+    useStrategy(options.getStrategy(), options.getStrategyFactory(), options.getStrategyOptions());
   }
 
-  /** Takes the calls this node's proxies send to the service name (a local consumer: each node balances its own calls). */
-  void listen() {
-    consumer = vertx.eventBus().localConsumer(service, this);
-  }
-
-  /** Stops taking calls and removes its meters; for a service that left the view long ago. */
-  void close() {
-    if (consumer != null) {
-      consumer.unregister();
+  /**
+   * Takes one call, on the caller's thread: refuses it at once if it is not a service-proxy call or
+   * the node already has {@code maxInFlight} calls to the service, else routes it.
+   *
+   * @param body the call's body as sent (not a copy)
+   */
+  void route(Message<Object> call, Object body) {
+    String problem = CallCheck.problem(call, body);
+    if (problem != null) {
+      refused.warn("Refused malformed call(s) to service '" + service + "' on this node: " + problem);
+      call.fail(MeshProtocol.MALFORMED_CALL, "Malformed call to service '" + service + "': " + problem
+          + ". Call it through the generated proxy of its @ProxyGen interface. Nothing ran.");
+      return;
     }
+    int taken = inFlight.incrementAndGet();
+    if (taken > options.getMaxInFlight()) {
+      inFlight.decrementAndGet();
+      refused.warn("Refused call(s) to service '" + service + "': this node already has " + (taken - 1)
+          + " calls in flight to it (maxInFlight)");
+      call.fail(MeshProtocol.OVERLOADED, "Call to service '" + service + "' refused: this node already has "
+          + (taken - 1) + " calls in flight to it, its limit (maxInFlight " + options.getMaxInFlight() + "). The"
+          + " replicas are not keeping up or calls are not being answered; slow down, or raise maxInFlight if memory"
+          + " allows. Nothing ran.");
+      return;
+    }
+    if (options.getFaultMode() == FaultMode.HEDGED) {
+      hedgeBudget.called();
+    }
+    new RoutedCall(this, call, body).start();
+  }
+
+  /** A call handed to {@link RoutedCall} has ended (answered or failed). */
+  void callEnded() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Swaps what calls read; on the balancer's loop. */
+  void publish(RouteSnapshot next) {
+    snapshot = next;
+  }
+
+  RouteSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * Switches strategy; each loop's next pick uses it.
+   *
+   * @throws IllegalArgumentException if the factory cannot make it with {@code settings}
+   */
+  void useStrategy(String name, StrategyFactory factory, JsonObject settings) {
+    strategy.use(name, factory, settings);
+  }
+
+  /** This loop's instance of the service's strategy picks one of {@code candidates}. */
+  <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
+    return strategy.pick(candidates, call);
+  }
+
+  String strategyName() {
+    return strategy.name();
+  }
+
+  /** True once this node has called the service, or was told to (see {@link #activate()}). */
+  boolean isActive() {
+    return active;
+  }
+
+  /** Keeps per-replica state and meters from now on (at once for services in this node's options, else at the first call). */
+  void activate() {
+    if (active) {
+      return;
+    }
+    hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
+        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
+    window = new CallWindow(meters, clock, metricsWindowMs,
+        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+    active = true;
+  }
+
+  /** Removes its meters; for a service that left the view long ago. */
+  void close() {
     if (window != null) {
       window.close();
     }
@@ -121,64 +171,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
     }
   }
 
-  /** Switches strategy; the next call uses it. */
-  void useStrategy(String name, Strategy next) {
-    this.strategyName = name;
-    this.strategy = next;
-  }
-
-  @Override
-  public void handle(Message<Object> call) {
-    String problem = CallCheck.problem(call);
-    if (problem != null) {
-      refused.warn("Refused malformed call(s) to service '" + service + "' on this node: " + problem);
-      call.fail(MeshProtocol.MALFORMED_CALL, "Malformed call to service '" + service + "': " + problem
-          + ". Call it through the generated proxy of its @ProxyGen interface. Nothing ran.");
-      return;
-    }
-    if (inFlight >= options.getMaxInFlight()) {
-      refused.warn("Refused call(s) to service '" + service + "': this node already has " + inFlight
-          + " calls in flight to it (maxInFlight)");
-      call.fail(MeshProtocol.OVERLOADED, "Call to service '" + service + "' refused: this node already has "
-          + inFlight + " calls in flight to it, its limit (maxInFlight " + options.getMaxInFlight() + "). The replicas"
-          + " are not keeping up or calls are not being answered; slow down, or raise maxInFlight if memory allows."
-          + " Nothing ran.");
-      return;
-    }
-    activate();
-    inFlight++;
-    if (options.getFaultMode() == FaultMode.HEDGED) {
-      hedgeBudget.called();
-    }
-    new RoutedCall(this, call, clock).start();
-  }
-
-  /** A call handed to {@link RoutedCall} has ended (answered or failed). */
-  void callEnded() {
-    inFlight--;
-  }
-
-  /** True once this node has called the service (or was told to, see {@link #activate()}). */
-  boolean isActive() {
-    return active;
-  }
-
-  /** Keeps per-replica state from now on (at once for services named in this node's options, else on the first call). */
-  void activate() {
-    if (active) {
-      return;
-    }
-    active = true;
-    hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
-        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
-    window = new CallWindow(meters, clock, metricsWindowMs,
-        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
-    onFirstCall.run();
-  }
-
   /** Calls of this node to the service that have not ended yet. */
   int inFlight() {
-    return inFlight;
+    return inFlight.get();
   }
 
   String service() {
@@ -189,12 +184,12 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return options;
   }
 
-  Strategy strategy() {
-    return strategy;
+  Clock clock() {
+    return clock;
   }
 
-  String strategyName() {
-    return strategyName;
+  Timers timers() {
+    return timers;
   }
 
   RetryBudget budget() {
@@ -221,23 +216,9 @@ final class ServiceRoute implements Handler<Message<Object>> {
     return hedgesSent;
   }
 
-  Vertx vertx() {
-    return vertx;
-  }
-
   /** A method that may run twice: declared idempotent by every replica in the view, or listed in this node's options. */
   boolean isIdempotent(String method) {
-    return method != null && (declaredIdempotent.contains(method) || options.getIdempotentMethods().contains(method));
-  }
-
-  /**
-   * Takes note of what the service's replicas, as the view now holds them, declare: a method counts as
-   * idempotent when every replica declares it, the cautious answer while they disagree (a rolling upgrade).
-   */
-  void replicasChanged(List<Replica> replicas) {
-    Set<String> common = new HashSet<>(replicas.get(0).idempotentMethods());
-    replicas.forEach(r -> common.retainAll(r.idempotentMethods()));
-    declaredIdempotent = Set.copyOf(common);
+    return method != null && (snapshot.idempotent().contains(method) || options.getIdempotentMethods().contains(method));
   }
 
   List<String> foreignConsumers() {
@@ -262,17 +243,17 @@ final class ServiceRoute implements Handler<Message<Object>> {
     }
   }
 
-  /** Replicas currently ejected as outliers. */
+  /** Replicas currently ejected as outliers; balancer's loop. */
   Set<String> ejected() {
     return ejected;
   }
 
-  /** Re-evaluates outliers among the service's replicas; true if the ejected set changed. */
+  /** Re-evaluates outliers among the service's replicas; true if the ejected set changed. Balancer's loop. */
   boolean evaluateOutliers() {
     if (outliers == null) {
       return false;
     }
-    List<OutlierDetector.Figures> figures = registered.get().stream()
+    List<OutlierDetector.Figures> figures = snapshot.registered().stream()
         .map(c -> new OutlierDetector.Figures(c.replica().address(), c.errorRate(), c.latencyAverageNanos())).toList();
     Set<String> next = outliers.evaluate(figures);
     if (next.equals(ejected)) {
@@ -280,15 +261,6 @@ final class ServiceRoute implements Handler<Message<Object>> {
     }
     ejected = Set.copyOf(next);
     return true;
-  }
-
-  List<ReplicaClient> available() {
-    return available.get();
-  }
-
-  /** True while no replica has a closed breaker and calls bypass refusing ones (see {@link BalancerVerticle}). */
-  boolean panicking() {
-    return panicking.getAsBoolean();
   }
 
   /** Why a call found no replica to try at all: there is none (an open breaker never hides the last ones). */

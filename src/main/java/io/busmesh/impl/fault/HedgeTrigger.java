@@ -19,8 +19,9 @@ public final class HedgeTrigger implements AutoCloseable {
   private final Clock clock;
   private final double percentile;
   private final CallWindow window;
-  private long delayNanos = -1;
-  private long computedAtNanos;
+  // Recomputed by whichever caller finds it due; two that race compute the same figure.
+  private volatile long delayNanos = -1;
+  private volatile long computedAtNanos;
 
   /**
    * @param service    names the trigger's latency timer in {@code registry}
@@ -45,13 +46,15 @@ public final class HedgeTrigger implements AutoCloseable {
   /** How long to wait before a backup request, in nanoseconds; negative: do not hedge (not enough data yet). */
   public long delayNanos() {
     long now = clock.nanoTime();
+    long delay = delayNanos;
     // Without enough data yet, ask again at once rather than answer "no" for a whole refresh period.
-    if (delayNanos < 0 || now - computedAtNanos >= REFRESH_NANOS) {
+    if (delay < 0 || now - computedAtNanos >= REFRESH_NANOS) {
       CallWindow.Figures figures = window.figures();
-      delayNanos = figures.calls() < MIN_CALLS ? -1 : Math.round(figures.percentileMicros(percentile) * 1_000);
+      delay = figures.calls() < MIN_CALLS ? -1 : Math.round(figures.percentileMicros(percentile) * 1_000);
+      delayNanos = delay;
       computedAtNanos = now;
     }
-    return delayNanos;
+    return delay;
   }
 
   /** Removes its timer from the registry. */

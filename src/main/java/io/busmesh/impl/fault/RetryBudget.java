@@ -7,17 +7,19 @@ import io.busmesh.impl.load.Clock;
  * {@code RetryBudget}, Envoy's and Linkerd's retry budgets): in a total outage every call fails, and
  * without a cap each would be tried on every replica, multiplying the load on a cluster that is
  * already down. Calls and retries are counted in one-second buckets over {@code windowSeconds}.
+ * <p>
+ * Calls of one node start on all its event loops, so the budget is shared by them without a lock;
+ * threads that take the last retry at the same instant may overshoot it by one each.
  */
 public final class RetryBudget {
 
   private final Clock clock;
   private final double ratio;
-  private final double minPerSecond;
-  private final long[] calls;
-  private final long[] retries;
-  private long currentSecond;
-  private long othersCalls;
-  private long othersRetries;
+  private final double floor;
+  private final SecondsWindow calls;
+  private final SecondsWindow retries;
+  private volatile long othersCalls;
+  private volatile long othersRetries;
 
   /**
    * @param ratio        retries allowed per call (0.2: one retry per five calls)
@@ -29,37 +31,34 @@ public final class RetryBudget {
     }
     this.clock = clock;
     this.ratio = ratio;
-    this.minPerSecond = minPerSecond;
-    this.calls = new long[windowSeconds];
-    this.retries = new long[windowSeconds];
-    this.currentSecond = second();
+    this.floor = minPerSecond * windowSeconds;
+    this.calls = new SecondsWindow(windowSeconds);
+    this.retries = new SecondsWindow(windowSeconds);
   }
 
   /** Counts a call (its first attempt). */
   public void called() {
-    calls[bucket()]++;
+    calls.add(second());
   }
 
   /** Takes one retry from the budget if it has one; false means: do not retry. */
   public boolean tryRetry() {
-    int bucket = bucket();
-    double allowed = ratio * (sum(calls) + othersCalls) + minPerSecond * calls.length;
-    if (sum(retries) + othersRetries + 1 > allowed) {
+    long now = second();
+    double allowed = ratio * (calls.sum(now) + othersCalls) + floor;
+    if (retries.sum(now) + othersRetries + 1 > allowed) {
       return false;
     }
-    retries[bucket]++;
+    retries.add(now);
     return true;
   }
 
   /** This node's calls and retries in the window, for sharing with the other callers. */
   public long windowCalls() {
-    bucket();
-    return sum(calls);
+    return calls.sum(second());
   }
 
   public long windowRetries() {
-    bucket();
-    return sum(retries);
+    return retries.sum(second());
   }
 
   /** Calls in the window across the cluster: this node's and the other callers' last shared counts. */
@@ -77,29 +76,7 @@ public final class RetryBudget {
     this.othersRetries = retries;
   }
 
-  private int bucket() {
-    long now = second();
-    long elapsed = now - currentSecond;
-    if (elapsed > 0) {
-      for (long s = 1; s <= Math.min(elapsed, calls.length); s++) {
-        int cleared = (int) Math.floorMod(currentSecond + s, (long) calls.length);
-        calls[cleared] = 0;
-        retries[cleared] = 0;
-      }
-      currentSecond = now;
-    }
-    return (int) Math.floorMod(currentSecond, (long) calls.length);
-  }
-
   private long second() {
     return clock.nanoTime() / 1_000_000_000L;
-  }
-
-  private static long sum(long[] counts) {
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
-    return total;
   }
 }

@@ -5,11 +5,15 @@ import io.busmesh.ReplicaMetrics;
 import io.busmesh.ReplicaStats;
 import io.busmesh.impl.metrics.CallWindow;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Everything this node knows about the load of one replica: its own calls in flight (counted +1
  * when sent, −1 when ended, whatever the ending), the other nodes' shared counts, the replica's own
- * count from its last reply, latency and error averages, and slow-start warmth. Written only on the
- * balancer's event loop; the counters behind {@link #stats()} are volatile so any thread can read them.
+ * count from its last reply, latency and error averages, and slow-start warmth. Calls start and end
+ * on the event loops of their callers, so every figure is safe to update and read from any thread
+ * without a lock: counts are atomic, averages skip a sample rather than wait (see {@link DecayingAverage}).
  */
 public final class ReplicaLoad {
 
@@ -26,14 +30,14 @@ public final class ReplicaLoad {
   private final LatencyEwma serviceTime;
   private final DecayingRate errors;
   private final CallWindow window;
-  private volatile long localInFlight;
-  private volatile long succeeded;
-  private volatile long failed;
+  private final AtomicLong localInFlight = new AtomicLong();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder failed = new LongAdder();
   private volatile long lastSentNanos = NEVER;
-  private long remoteInFlight;
-  private long reportedInFlight;
-  private long reportedAtNanos;
-  private boolean reported;
+  private volatile long remoteInFlight;
+  /** The replica's own count from a reply, and when it came; a torn pair only mistimes one report. */
+  private volatile long reportedInFlight;
+  private volatile long reportedAtNanos = NEVER;
 
   /** @param window this replica's window of recent attempts, tracking the 0.5 and 0.99 latency percentiles */
   public ReplicaLoad(Replica replica, Clock clock, LoadSettings settings, CallWindow window) {
@@ -53,10 +57,16 @@ public final class ReplicaLoad {
 
   /** Counts a call sent; returns its start time for {@link #callEnded}. */
   public long callStarted() {
-    localInFlight++;
+    localInFlight.incrementAndGet();
     long now = clock.nanoTime();
     lastSentNanos = now;
     return now;
+  }
+
+  /** Counts a fire-and-forget call sent: over at once, with no latency or outcome to learn from. */
+  public void oneWaySent() {
+    lastSentNanos = clock.nanoTime();
+    succeeded.increment();
   }
 
   /**
@@ -68,20 +78,19 @@ public final class ReplicaLoad {
   public void callEnded(long startedNanos, Outcome outcome, long serverInFlight, long serviceNanos) {
     long now = clock.nanoTime();
     long elapsed = now - startedNanos;
-    localInFlight--;
+    localInFlight.decrementAndGet();
     if (outcome == Outcome.SUCCESS) {
-      succeeded++;
+      succeeded.increment();
       latencyPeak.observe(elapsed, now);
       latencySmooth.observe(elapsed, now);
     } else {
-      failed++;
+      failed.increment();
     }
     errors.record(outcome != Outcome.SUCCESS, now);
     window.record(elapsed, outcome != Outcome.SUCCESS, outcome == Outcome.FAULT);
     if (serverInFlight >= 0) {
       reportedInFlight = serverInFlight;
       reportedAtNanos = now;
-      reported = true;
     }
     if (serviceNanos >= 0) {
       serviceTime.observe(serviceNanos, now);
@@ -94,7 +103,7 @@ public final class ReplicaLoad {
   }
 
   public long localInFlight() {
-    return localInFlight;
+    return localInFlight.get();
   }
 
   /**
@@ -102,8 +111,9 @@ public final class ReplicaLoad {
    * replica's own count from a recent reply when that is higher (it already includes every caller).
    */
   public double clusterInFlight() {
-    long shared = localInFlight + remoteInFlight;
-    if (reported && settings.reportTtlNanos() >= 0 && clock.nanoTime() - reportedAtNanos <= settings.reportTtlNanos()) {
+    long shared = localInFlight.get() + remoteInFlight;
+    long reportedAt = reportedAtNanos;
+    if (reportedAt != NEVER && settings.reportTtlNanos() >= 0 && clock.nanoTime() - reportedAt <= settings.reportTtlNanos()) {
       return Math.max(shared, reportedInFlight);
     }
     return shared;
@@ -118,7 +128,7 @@ public final class ReplicaLoad {
   }
 
   public double errorRate() {
-    return errors.rate();
+    return errors.rateAt(clock.nanoTime());
   }
 
   public double warmth() {
@@ -128,13 +138,13 @@ public final class ReplicaLoad {
   public ReplicaStats stats() {
     long sentNanos = lastSentNanos;
     long lastSentAt = sentNanos == NEVER ? 0 : clock.currentTimeMillis() - (clock.nanoTime() - sentNanos) / 1_000_000;
-    return new ReplicaStats(replica.address(), localInFlight, succeeded, failed, lastSentAt);
+    return new ReplicaStats(replica.address(), localInFlight.get(), succeeded.sum(), failed.sum(), lastSentAt);
   }
 
   /** This replica's metrics over the recent window. */
   public ReplicaMetrics metrics(String breakerState) {
     CallWindow.Figures own = window.figures();
-    return new ReplicaMetrics(replica.address(), clusterInFlight(), localInFlight, latencyEwmaNanos() / 1_000,
+    return new ReplicaMetrics(replica.address(), clusterInFlight(), localInFlight.get(), latencyEwmaNanos() / 1_000,
         serviceTime.valueAt(clock.nanoTime()) / 1_000, own.calls(), own.meanMicros(), own.percentileMicros(0.5),
         own.percentileMicros(0.99), own.errorRate(), own.faultRate(), warmth(), breakerState);
   }

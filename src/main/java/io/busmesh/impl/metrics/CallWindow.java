@@ -9,12 +9,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Outcomes and latencies of recent attempts. Counts live in two half-windows that rotate, so figures
  * cover between one half and one whole window; latency percentiles come from a Micrometer timer
  * whose time-window histogram rotates over the same span. A window may feed a parent (a replica's
- * feeds its service's). Written only on the balancer's event loop.
+ * feeds its service's). Recorded from the event loops of the calls' callers: counts are adders, and
+ * the halves rotate under a flag that a thread finding it taken simply skips (the other rotates).
  */
 public final class CallWindow implements AutoCloseable {
 
@@ -24,9 +27,10 @@ public final class CallWindow implements AutoCloseable {
   private final CallWindow parent;
   private final Clock clock;
   private final long halfNanos;
-  private Half current = new Half();
-  private Half previous = new Half();
-  private long rotatedAtNanos;
+  private volatile Half current = new Half();
+  private volatile Half previous = new Half();
+  private volatile long rotatedAtNanos;
+  private final AtomicBoolean rotating = new AtomicBoolean();
 
   /**
    * @param timer       name and tags of the window's timer, unique in {@code registry}; the window sets its distribution
@@ -67,13 +71,14 @@ public final class CallWindow implements AutoCloseable {
   /** @param fault the attempt failed in a way the mesh must handle (timeout, no handler, lost node), not with an application error */
   public void record(long latencyNanos, boolean failed, boolean fault) {
     rotateIfDue();
-    current.calls++;
-    current.latencyNanos += latencyNanos;
+    Half half = current;
+    half.calls.increment();
+    half.latencyNanos.add(latencyNanos);
     if (failed) {
-      current.failures++;
+      half.failures.increment();
     }
     if (fault) {
-      current.faults++;
+      half.faults.increment();
     }
     latency.record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
     if (parent != null) {
@@ -84,10 +89,12 @@ public final class CallWindow implements AutoCloseable {
   /** The window's figures now. */
   public Figures figures() {
     rotateIfDue();
-    long calls = previous.calls + current.calls;
-    long failures = previous.failures + current.failures;
-    long faults = previous.faults + current.faults;
-    double meanMicros = calls == 0 ? 0 : (previous.latencyNanos + current.latencyNanos) / 1_000.0 / calls;
+    Half older = previous;
+    Half newer = current;
+    long calls = older.calls.sum() + newer.calls.sum();
+    long failures = older.failures.sum() + newer.failures.sum();
+    long faults = older.faults.sum() + newer.faults.sum();
+    double meanMicros = calls == 0 ? 0 : (older.latencyNanos.sum() + newer.latencyNanos.sum()) / 1_000.0 / calls;
     ValueAtPercentile[] values = latency.takeSnapshot().percentileValues();
     double[] percentileMicros = new double[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -104,22 +111,30 @@ public final class CallWindow implements AutoCloseable {
 
   private void rotateIfDue() {
     long now = clock.nanoTime();
-    if (now - rotatedAtNanos >= 2 * halfNanos) {
-      previous = new Half();
-      current = new Half();
-      rotatedAtNanos = now;
-    } else if (now - rotatedAtNanos >= halfNanos) {
-      previous = current;
-      current = new Half();
-      rotatedAtNanos = now;
+    if (now - rotatedAtNanos < halfNanos || !rotating.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      long elapsed = now - rotatedAtNanos;
+      if (elapsed >= 2 * halfNanos) {
+        previous = new Half();
+        current = new Half();
+        rotatedAtNanos = now;
+      } else if (elapsed >= halfNanos) {
+        previous = current;
+        current = new Half();
+        rotatedAtNanos = now;
+      }
+    } finally {
+      rotating.set(false);
     }
   }
 
   private static final class Half {
-    long calls;
-    long failures;
-    long faults;
-    long latencyNanos;
+    final LongAdder calls = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final LongAdder faults = new LongAdder();
+    final LongAdder latencyNanos = new LongAdder();
   }
 
   /**

@@ -58,12 +58,12 @@ class LoadFiguresTest {
       clock.advance(Duration.ofMillis(50));
       rate.record(i % 2 == 0, clock.nanoTime());
     }
-    assertEquals(0.5, rate.rate(), 0.1);
+    assertEquals(0.5, rate.rateAt(clock.nanoTime()), 0.1);
     for (int i = 0; i < 100; i++) {
       clock.advance(Duration.ofMillis(50));
       rate.record(false, clock.nanoTime());
     }
-    assertTrue(rate.rate() < 0.01, "rate " + rate.rate());
+    assertTrue(rate.rateAt(clock.nanoTime()) < 0.01, "rate " + rate.rateAt(clock.nanoTime()));
   }
 
   @Test

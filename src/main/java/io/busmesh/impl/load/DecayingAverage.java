@@ -1,0 +1,92 @@
+package io.busmesh.impl.load;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * An exponentially weighted moving average in continuous time, the core of {@link LatencyEwma} and
+ * {@link DecayingRate}: a sample at Δt after the previous one is blended in with weight
+ * {@code 1 - e^(-Δt/τ)}, and the value decays towards zero while no sample arrives.
+ * <p>
+ * Two refinements make it usable from the first call on a fresh replica:
+ * <ul>
+ *   <li>during the first {@value #WARM_UP_SAMPLES} samples each one weighs at least {@code 1/n}, so the
+ *   average is at worst the plain mean of what was seen: one cold first call (connection set-up, a
+ *   replica's JIT) counts as one sample in n instead of dominating for several τ (bias correction
+ *   of a zero-started EWMA, as in Kingma and Ba's Adam);</li>
+ *   <li>{@code minWeight} keeps each sample counting when many arrive within one clock tick.</li>
+ * </ul>
+ * Written from any event loop without locking or allocating: a writer that finds another one at work
+ * skips its sample. An average of many samples loses nothing by missing one now and then, and no
+ * thread ever waits. Readers see the last completed update.
+ */
+final class DecayingAverage {
+
+  /** Samples averaged by count before the time constant takes over. */
+  static final int WARM_UP_SAMPLES = 100;
+
+  private static final VarHandle WRITING;
+
+  static {
+    try {
+      WRITING = MethodHandles.lookup().findVarHandle(DecayingAverage.class, "writing", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final double decayNanos;
+  private final double minWeight;
+  private final boolean peakSensitive;
+  private volatile double value;
+  private volatile long stampNanos;
+  /** Samples seen, counted up to {@value #WARM_UP_SAMPLES} + 1; written under the guard only. */
+  private int samples;
+  @SuppressWarnings("unused") // through WRITING
+  private volatile int writing;
+
+  /**
+   * @param decayNanos    τ, the time over which old samples lose weight
+   * @param minWeight     the least weight of one sample, in [0, 1)
+   * @param peakSensitive a sample above the current value replaces it at once (Finagle's peak EWMA)
+   */
+  DecayingAverage(long decayNanos, double minWeight, boolean peakSensitive) {
+    if (decayNanos <= 0) {
+      throw new IllegalArgumentException("decay time must be positive, got " + decayNanos);
+    }
+    this.decayNanos = decayNanos;
+    this.minWeight = minWeight;
+    this.peakSensitive = peakSensitive;
+  }
+
+  void observe(double sample, long nowNanos) {
+    if (!WRITING.compareAndSet(this, 0, 1)) {
+      return; // another thread is writing: skip this sample rather than wait
+    }
+    try {
+      int n = samples;
+      if (n <= WARM_UP_SAMPLES) {
+        samples = ++n;
+      }
+      if (n == 1 || (peakSensitive && sample > valueAt(nowNanos))) {
+        value = sample;
+      } else {
+        double weight = 1 - Math.exp(-Math.max(0, nowNanos - stampNanos) / decayNanos);
+        if (n <= WARM_UP_SAMPLES) {
+          weight = Math.max(weight, 1.0 / n);
+        }
+        weight = Math.max(weight, minWeight);
+        value += (sample - value) * weight;
+      }
+      stampNanos = nowNanos;
+    } finally {
+      WRITING.setRelease(this, 0);
+    }
+  }
+
+  /** The average decayed to {@code nowNanos}; 0 before the first sample. */
+  double valueAt(long nowNanos) {
+    long idle = Math.max(0, nowNanos - stampNanos);
+    return value * Math.exp(-idle / decayNanos);
+  }
+}
