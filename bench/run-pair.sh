@@ -5,7 +5,9 @@
 #
 #   bench/run-pair.sh SERVER_VERTICLE READY_LINE CLIENT_VERTICLE [CLIENT_CONF_JSON]
 #
-# BENCH_CONF may hold the client conf instead, BENCH_SERVER_CONF the server's; BENCH_TIMEOUT_SECONDS (default 240) bounds the
+# BENCH_CONF may hold the client conf instead, BENCH_SERVER_CONF the server's; BENCH_CLIENT_JVM_OPTS and BENCH_SERVER_JVM_OPTS
+# add JVM options to one side (e.g. -agentpath:.../libasyncProfiler.so=start,event=cpu,file=profile.html to profile it);
+# BENCH_TIMEOUT_SECONDS (default 240) bounds the
 # client JVM in case something hangs. BENCH_SECURITY adds "mesh": {"security": ...} to both confs (both verticles must
 # accept a "mesh" key, as those of bench/overhead.sh do), with files made in a temporary directory:
 #   tls     bin/dev-ca.sh certificates: event-bus mutual TLS and a certificate-signed control plane (BENCH_TLS=1 too)
@@ -110,7 +112,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-java "${JVM[@]}" -jar "$JAR" "$SERVER_CLASS" -cluster -cluster-host 127.0.0.1 -conf "$SERVER_CONF" \
+# shellcheck disable=SC2086
+java "${JVM[@]}" ${BENCH_SERVER_JVM_OPTS:-} -jar "$JAR" "$SERVER_CLASS" -cluster -cluster-host 127.0.0.1 -conf "$SERVER_CONF" \
   >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "busmesh-bench: server JVM $SERVER_PID in cluster $CLUSTER, log $SERVER_LOG" >&2
@@ -131,7 +134,8 @@ done
 grep "$READY_LINE" "$SERVER_LOG" >&2
 
 # Started in the background and waited for, so that Ctrl-C reaches the trap at once.
-timeout --kill-after=10 "$CLIENT_LIMIT" java "${JVM[@]}" -jar "$JAR" "$CLIENT_CLASS" \
+# shellcheck disable=SC2086
+timeout --kill-after=10 "$CLIENT_LIMIT" java "${JVM[@]}" ${BENCH_CLIENT_JVM_OPTS:-} -jar "$JAR" "$CLIENT_CLASS" \
   -cluster -cluster-host 127.0.0.1 -conf "$CONF" &
 CLIENT_PID=$!
 status=0

@@ -11,34 +11,56 @@ import java.util.List;
 /**
  * Conf of {@link OverheadBenchmark}, every key optional:
  * <pre>{@code
- * {"concurrency": [1, 16, 128], "warmupCalls": 20000, "callsPerLevel": 150000, "rounds": 3,
- *  "maxSecondsPerRun": 4, "awaitServerSeconds": 30, "callTimeoutMs": 10000, "mesh": {...MeshOptions}}}</pre>
- * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run, warm-up
- * included, also stops sending after {@code maxSecondsPerRun}, which bounds the whole benchmark.
- * {@code mesh} is the client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for
- * event-bus TLS ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
+ * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 6,
+ *  "callsPerLevel": 250000, "rounds": 5, "maxSecondsPerRun": 3, "paths": ["mesh", "direct-proxy", "raw"],
+ *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "mesh": {...MeshOptions}}}</pre>
+ * One caller measures each {@code concurrency}; then {@code callers} callers, each on its own event
+ * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
+ * every path is warmed up for {@code warmupSeconds} in all, in two passes, so that the JIT has settled.
+ * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run also stops
+ * sending after {@code maxSecondsPerRun}, which bounds the whole benchmark. {@code paths} measures
+ * only some paths (e.g. one, under a profiler); ratios need mesh and a baseline. {@code mesh} is the
+ * client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for event-bus TLS
+ * ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
  */
-record BenchOptions(List<Integer> concurrency, int warmupCalls, int callsPerLevel, int rounds,
-                    int maxSecondsPerRun, int awaitServerSeconds, long callTimeoutMs, MeshOptions mesh) {
+record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight, int warmupSeconds, int callsPerLevel,
+                    int rounds, int maxSecondsPerRun, List<String> paths, int awaitServerSeconds, long callTimeoutMs,
+                    MeshOptions mesh) {
 
   static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 128);
+  static final List<String> ALL_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW);
 
   BenchOptions {
     concurrency = List.copyOf(concurrency);
+    paths = List.copyOf(paths);
   }
 
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   static BenchOptions fromJson(JsonObject json) {
-    ConfigReader in = new ConfigReader("conf of OverheadBenchmark", json, "concurrency", "warmupCalls",
-        "callsPerLevel", "rounds", "maxSecondsPerRun", "awaitServerSeconds", "callTimeoutMs", "mesh");
+    ConfigReader in = new ConfigReader("conf of OverheadBenchmark", json, "concurrency", "callers", "callersInFlight",
+        "warmupSeconds", "callsPerLevel", "rounds", "maxSecondsPerRun", "paths", "awaitServerSeconds", "callTimeoutMs",
+        "mesh");
     return new BenchOptions(concurrency(json == null ? null : json.getValue("concurrency")),
-        in.positiveInt("warmupCalls", 20_000),
-        in.positiveInt("callsPerLevel", 150_000),
-        in.positiveInt("rounds", 3),
-        in.positiveInt("maxSecondsPerRun", 4),
+        in.positiveInt("callers", 4),
+        in.positiveInt("callersInFlight", 16),
+        in.positiveInt("warmupSeconds", 6),
+        in.positiveInt("callsPerLevel", 250_000),
+        in.positiveInt("rounds", 5),
+        in.positiveInt("maxSecondsPerRun", 3),
+        paths(json == null ? null : json.getValue("paths")),
         in.positiveInt("awaitServerSeconds", 30),
         in.positiveLong("callTimeoutMs", 10_000),
         new MeshOptions(in.object("mesh", null)));
+  }
+
+  /** The load levels measured, in order: one caller at each concurrency, then the callers on several loops. */
+  List<Level> levels() {
+    List<Level> levels = new ArrayList<>();
+    concurrency.forEach(c -> levels.add(new Level(1, c)));
+    if (callers > 1) {
+      levels.add(new Level(callers, callersInFlight));
+    }
+    return levels;
   }
 
   /** Calls in one measured run of one call path. */
@@ -53,13 +75,37 @@ record BenchOptions(List<Integer> concurrency, int warmupCalls, int callsPerLeve
   JsonObject toJson() {
     return new JsonObject()
         .put("concurrency", new JsonArray(new ArrayList<>(concurrency)))
-        .put("warmupCalls", warmupCalls)
+        .put("callers", callers)
+        .put("callersInFlight", callersInFlight)
+        .put("warmupSeconds", warmupSeconds)
         .put("callsPerLevel", callsPerLevel)
         .put("rounds", rounds)
         .put("maxSecondsPerRun", maxSecondsPerRun)
+        .put("paths", new JsonArray(new ArrayList<>(paths)))
         .put("awaitServerSeconds", awaitServerSeconds)
         .put("callTimeoutMs", callTimeoutMs)
         .put("eventBusTls", mesh.getSecurity().isEventBusTls());
+  }
+
+  private static List<String> paths(Object value) {
+    if (value == null) {
+      return ALL_PATHS;
+    }
+    List<String> paths = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (Object path : array) {
+        if (!ALL_PATHS.contains(path) || paths.contains(path)) {
+          paths.clear();
+          break;
+        }
+        paths.add((String) path);
+      }
+    }
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("Invalid conf of OverheadBenchmark: 'paths' must be a non-empty array of "
+          + ALL_PATHS + ", each at most once, got " + value + ".");
+    }
+    return paths;
   }
 
   private static List<Integer> concurrency(Object value) {

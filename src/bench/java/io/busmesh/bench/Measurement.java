@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
 final class Measurement {
 
   private final String path;
-  private final int concurrency;
+  private final Level level;
   private final Histogram latencyNanos = new Histogram(LoadRunner.MAX_TRACKED_NANOS, 3);
   private final JsonArray roundCallsPerSecond = new JsonArray();
   private long calls;
@@ -20,9 +20,9 @@ final class Measurement {
   private double slowestRound = Double.MAX_VALUE;
   private double fastestRound;
 
-  Measurement(String path, int concurrency) {
+  Measurement(String path, Level level) {
     this.path = path;
-    this.concurrency = concurrency;
+    this.level = level;
   }
 
   void add(RunResult run) {
@@ -39,8 +39,8 @@ final class Measurement {
     return path;
   }
 
-  int concurrency() {
-    return concurrency;
+  Level level() {
+    return level;
   }
 
   long calls() {
@@ -67,7 +67,8 @@ final class Measurement {
   JsonObject toJson() {
     return new JsonObject()
         .put("mode", path)
-        .put("inFlight", concurrency)
+        .put("inFlight", level.label())
+        .put("callers", level.callers())
         .put("calls", calls)
         .put("callsPerSecond", Math.round(callsPerSecond()))
         .put("roundCallsPerSecond", roundCallsPerSecond.copy())

@@ -9,18 +9,21 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Client side of the overhead benchmark (a benchmark, not a test): measures the same addition on
  * the server JVM through the mesh, through a proxy of the replica's own address, and as a raw
- * event-bus request, at each concurrency of {@link BenchOptions}, then prints an
- * {@link OverheadReport}, closes Vert.x and exits, with 0 only if every call was answered correctly.
- * Run it with {@code bench/overhead.sh}, which also starts the {@link BenchServerVerticle}.
+ * event-bus request, at each load level of {@link BenchOptions} (one caller at several concurrencies,
+ * then callers on several event loops), then prints an {@link OverheadReport}, closes Vert.x and
+ * exits, with 0 only if every call was answered correctly. Run it with {@code bench/overhead.sh},
+ * which also starts the {@link BenchServerVerticle}.
  */
 public class OverheadBenchmark extends VerticleBase {
 
   /** Concurrency of the warm-up runs: enough to exercise every path's queues without flooding them. */
   private static final int WARMUP_CONCURRENCY = 16;
+  private static final int WARMUP_PASSES = 2;
   private static final long PROBE_RETRY_MS = 100;
 
   private BenchOptions options;
@@ -35,7 +38,7 @@ public class OverheadBenchmark extends VerticleBase {
     // Deployment succeeds at once; the benchmark reports through stdout and the exit code.
     Mesh.join(vertx, options.mesh())
         .compose(this::callPaths)
-        .compose(this::measure)
+        .compose(paths -> Callers.deploy(vertx, options.callers()).compose(callers -> measure(paths, callers)))
         .onComplete(this::finish);
     return Future.succeededFuture();
   }
@@ -47,10 +50,10 @@ public class OverheadBenchmark extends VerticleBase {
     CallPath raw = CallPath.raw(vertx, delivery);
     return mesh.awaitReplicas(BenchServerVerticle.SERVICE, 1, awaitMs)
         .compose(seen -> untilAnswered(raw, System.nanoTime() + awaitMs * 1_000_000))
-        .map(v -> List.of(
+        .map(v -> Stream.of(
             CallPath.mesh(vertx, delivery),
             CallPath.directProxy(vertx, mesh.replicas(BenchServerVerticle.SERVICE).get(0).address(), delivery),
-            raw));
+            raw).filter(path -> options.paths().contains(path.name())).toList());
   }
 
   private Future<Void> untilAnswered(CallPath path, long deadlineNanos) {
@@ -70,37 +73,44 @@ public class OverheadBenchmark extends VerticleBase {
   }
 
   /**
-   * Warms every path up, then measures each concurrency level in rounds. Within a level the paths
-   * take turns run by run, starting one further each round, so slow drift (JIT, GC, the other JVM)
-   * falls on all of them alike rather than on whichever would always run first.
+   * Warms every path up (in turns, twice), then measures each level in rounds. Within a level the
+   * paths take turns run by run, starting one further each round, so slow drift (JIT, GC, the other
+   * JVM) falls on all of them alike rather than on whichever would always run first.
    */
-  private Future<OverheadReport> measure(List<CallPath> paths) {
+  private Future<OverheadReport> measure(List<CallPath> paths, Callers callers) {
     OverheadReport report = new OverheadReport(paths.stream().map(CallPath::name).toList());
     Future<Void> chain = Future.succeededFuture();
-    for (CallPath path : paths) {
-      chain = chain.compose(v -> run(path, WARMUP_CONCURRENCY, options.warmupCalls(), "warm-up")).mapEmpty();
+    long warmupNanos = options.warmupSeconds() * 1_000_000_000L / WARMUP_PASSES;
+    for (int pass = 0; pass < WARMUP_PASSES; pass++) {
+      for (CallPath path : paths) {
+        chain = chain.compose(v -> run(path, new Level(1, WARMUP_CONCURRENCY), Integer.MAX_VALUE, warmupNanos, "warm-up",
+            callers)).mapEmpty();
+      }
     }
-    for (int level : options.concurrency()) {
+    for (Level level : options.levels()) {
       for (int round = 0; round < options.rounds(); round++) {
         for (int turn = 0; turn < paths.size(); turn++) {
           CallPath path = paths.get((turn + round) % paths.size());
           String label = "round " + (round + 1) + "/" + options.rounds();
-          chain = chain.compose(v -> run(path, level, options.callsPerRun(), label)).map(run -> {
-            report.add(run);
-            return null;
-          });
+          chain = chain.compose(v -> run(path, level, options.callsPerRun(), options.maxNanosPerRun(), label, callers))
+              .map(run -> {
+                report.add(level, run);
+                return null;
+              });
         }
       }
     }
     return chain.map(report);
   }
 
-  private Future<RunResult> run(CallPath path, int concurrency, int calls, String label) {
-    return LoadRunner.run(path, concurrency, calls, options.maxNanosPerRun()).compose(run -> {
-      System.err.printf("busmesh-bench: %-9s %-13s in-flight %3d: %7d calls, %8.0f calls/s%n",
-          label, path.name(), concurrency, run.succeeded(), run.callsPerSecond());
+  private Future<RunResult> run(CallPath path, Level level, int calls, long maxNanos, String label, Callers callers) {
+    Future<RunResult> result = level.callers() == 1 ? LoadRunner.run(path, level.inFlight(), calls, maxNanos)
+        : callers.run(path, level.inFlight(), calls, maxNanos);
+    return result.compose(run -> {
+      System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s%n",
+          label, path.name(), level.label(), run.succeeded(), run.callsPerSecond());
       return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
-          + " call(s) failed in the " + label + " run of " + path.name() + " at " + concurrency
+          + " call(s) failed in the " + label + " run of " + path.name() + " at " + level.label()
           + " in flight; first: " + run.firstError());
     });
   }

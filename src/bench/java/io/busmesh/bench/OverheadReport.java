@@ -25,9 +25,8 @@ final class OverheadReport {
     this.paths = List.copyOf(paths);
   }
 
-  void add(RunResult run) {
-    measurements.computeIfAbsent(key(run.path(), run.concurrency()), k -> new Measurement(run.path(), run.concurrency()))
-        .add(run);
+  void add(Level level, RunResult run) {
+    measurements.computeIfAbsent(key(run.path(), level), k -> new Measurement(run.path(), level)).add(run);
   }
 
   void print(PrintStream out, BenchOptions options) {
@@ -36,19 +35,24 @@ final class OverheadReport {
         options.rounds(), options.callsPerRun(), options.maxSecondsPerRun());
     out.printf("%-13s %9s %9s %11s %10s %10s %10s   %s%n",
         "mode", "in-flight", "calls", "calls/s", "p50 us", "p99 us", "p99.9 us", "calls/s by round (min..max)");
-    for (int level : options.concurrency()) {
+    for (Level level : options.levels()) {
       for (String path : paths) {
         Measurement m = measurements.get(key(path, level));
-        out.printf("%-13s %9d %9d %11.0f %10.1f %10.1f %10.1f   %.0f..%.0f%n", path, level, m.calls(), m.callsPerSecond(),
-            m.micros(50), m.micros(99), m.micros(99.9), m.slowestRoundCallsPerSecond(), m.fastestRoundCallsPerSecond());
+        out.printf("%-13s %9s %9d %11.0f %10.1f %10.1f %10.1f   %.0f..%.0f%n", path, level.label(), m.calls(),
+            m.callsPerSecond(), m.micros(50), m.micros(99), m.micros(99.9), m.slowestRoundCallsPerSecond(),
+            m.fastestRoundCallsPerSecond());
       }
+    }
+    if (options.levels().stream().anyMatch(l -> l.callers() > 1)) {
+      out.printf("(%s: %d callers, each on its own event loop, %d in flight each)%n",
+          options.levels().get(options.levels().size() - 1).label(), options.callers(), options.callersInFlight());
     }
     out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency above 1 = mesh slower)%n");
     out.printf("%9s  %-13s %8s %8s %8s%n", "in-flight", "baseline", "calls/s", "p50", "p99");
-    for (int level : options.concurrency()) {
-      for (String baseline : BASELINES) {
+    for (Level level : options.levels()) {
+      for (String baseline : baselines()) {
         JsonObject r = ratio(level, baseline);
-        out.printf("%9d  %-13s %8.2f %8.2f %8.2f%n", level, baseline,
+        out.printf("%9s  %-13s %8.2f %8.2f %8.2f%n", level.label(), baseline,
             r.getDouble("callsPerSecond"), r.getDouble("p50"), r.getDouble("p99"));
       }
     }
@@ -59,18 +63,23 @@ final class OverheadReport {
     JsonArray results = new JsonArray();
     measurements.values().forEach(m -> results.add(m.toJson()));
     JsonArray ratios = new JsonArray();
-    for (int level : options.concurrency()) {
-      BASELINES.forEach(baseline -> ratios.add(ratio(level, baseline)));
+    for (Level level : options.levels()) {
+      baselines().forEach(baseline -> ratios.add(ratio(level, baseline)));
     }
     return new JsonObject().put("benchmark", "busmesh-overhead").put("conf", options.toJson())
         .put("results", results).put("ratios", ratios);
   }
 
-  private JsonObject ratio(int level, String baseline) {
+  /** The baselines measured in this run, if the mesh was measured too. */
+  private List<String> baselines() {
+    return paths.contains(CallPath.MESH) ? BASELINES.stream().filter(paths::contains).toList() : List.of();
+  }
+
+  private JsonObject ratio(Level level, String baseline) {
     Measurement mesh = measurements.get(key(CallPath.MESH, level));
     Measurement base = measurements.get(key(baseline, level));
     return new JsonObject()
-        .put("inFlight", level)
+        .put("inFlight", level.label())
         .put("mode", CallPath.MESH)
         .put("baseline", baseline)
         .put("callsPerSecond", ratio(mesh.callsPerSecond(), base.callsPerSecond()))
@@ -83,7 +92,7 @@ final class OverheadReport {
     return baseline == 0 ? null : Math.round(value / baseline * 100) / 100.0;
   }
 
-  private static String key(String path, int concurrency) {
-    return path + "@" + concurrency;
+  private static String key(String path, Level level) {
+    return path + "@" + level.label();
   }
 }
