@@ -9,7 +9,6 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadExchange;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
-import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
@@ -43,8 +42,11 @@ import java.util.stream.StreamSupport;
 public final class BalancerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BalancerVerticle.class);
-  /** How often outliers are re-evaluated (Envoy's default interval is 10 s; a second reacts sooner). */
-  private static final long OUTLIER_PERIOD_MS = 1_000;
+  /**
+   * How often outliers are re-evaluated (Envoy's default interval is 10 s; a second reacts sooner) and
+   * metrics windows roll on.
+   */
+  private static final long TICK_MS = 1_000;
   private static final long REJECTED_LOG_PERIOD_MS = 60_000;
 
   private final MeshOptions options;
@@ -58,6 +60,7 @@ public final class BalancerVerticle extends VerticleBase {
   private LoadSharing loadSharing;
   private MetricsPublisher metrics;
   private CallInterceptor interceptor;
+  private RelayedReplies relayedReplies;
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
 
@@ -73,7 +76,8 @@ public final class BalancerVerticle extends VerticleBase {
   public Future<?> start() {
     registerServiceExceptionCodec();
     foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> routes.checkForeignConsumers(address)));
-    routes = new RouteTable(vertx, context, registry.nodeId(), options, clock, CallWindow.registry(clock), foreignConsumers, rejected);
+    relayedReplies = new RelayedReplies();
+    routes = new RouteTable(vertx, context, registry.nodeId(), options, clock, relayedReplies, foreignConsumers, rejected);
     viewKeeper = new ViewKeeper(context, registry, controlPlane, rejected,
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
@@ -82,6 +86,7 @@ public final class BalancerVerticle extends VerticleBase {
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
     interceptor = new CallInterceptor(routes::activeRoute);
     vertx.eventBus().addOutboundInterceptor(interceptor);
+    vertx.eventBus().addInboundInterceptor(relayedReplies);
 
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ReplicaRegistry.viewAddress(registry.nodeId()), viewKeeper::onChange);
     // With strategy control off, nothing listens: a change published there reaches no handler on this node.
@@ -94,7 +99,7 @@ public final class BalancerVerticle extends VerticleBase {
     if (options.isShareInFlight()) {
       vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
     }
-    vertx.setPeriodic(OUTLIER_PERIOD_MS, id -> routes.evaluateOutliers());
+    vertx.setPeriodic(TICK_MS, id -> routes.tick());
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> metrics.publish());
     }
@@ -104,6 +109,7 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() throws Exception {
     vertx.eventBus().removeOutboundInterceptor(interceptor);
+    vertx.eventBus().removeInboundInterceptor(relayedReplies);
     nodeWatcher.close();
     foreignConsumers.close();
     return Future.succeededFuture();

@@ -38,7 +38,7 @@ final class CallInterceptor implements Handler<DeliveryContext<Object>> {
     if (message.isSend()) {
       ServiceRoute route = routes.apply(message.address());
       if (route != null && route.isActive() && onEventLoop()) {
-        route.route(message, delivery.body());
+        route.route(message, delivery.body(), true);
         return;
       }
     }

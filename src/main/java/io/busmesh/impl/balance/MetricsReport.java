@@ -11,6 +11,9 @@ import java.util.List;
 /** Builds a service's seed metrics (S, T, E, P) from its replicas' figures; runs on the balancer's event loop. */
 final class MetricsReport {
 
+  /** The latency percentiles of the seed metrics: median and 99th. */
+  static final double[] PERCENTILES = {0.5, 0.99};
+
   private MetricsReport() {
   }
 
@@ -23,7 +26,7 @@ final class MetricsReport {
       inFlightSum += metrics.inFlight();
     }
     double load = replicas.isEmpty() ? 0 : inFlightSum / replicas.size();
-    CallWindow.Figures total = route.window().figures();
+    CallWindow.Figures total = CallWindow.combined(replicas.stream().map(c -> c.load().window()).toList(), PERCENTILES);
     RetryBudget budget = route.budget();
     return new ServiceMetrics(route.service(), route.strategyName(), load, total.calls(), total.meanMicros(),
         total.percentileMicros(0.5), total.percentileMicros(0.99), total.errorRate(), total.faultRate(),

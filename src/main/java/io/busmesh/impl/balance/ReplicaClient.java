@@ -16,6 +16,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.Set;
@@ -31,12 +33,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReplicaClient implements AttemptTarget {
 
   private final EventBus eventBus;
+  private final ReplyRelay relay;
+  private final Timers timers;
   private final ReplicaLoad load;
   private final ReplicaBreaker breaker;
+  /** Attempts waiting for their answer, so that they can be failed at once if the replica's node leaves. */
   private final Set<Attempt> pending = ConcurrentHashMap.newKeySet();
 
-  ReplicaClient(EventBus eventBus, ReplicaLoad load, ReplicaBreaker breaker) {
+  ReplicaClient(EventBus eventBus, ReplyRelay relay, Timers timers, ReplicaLoad load, ReplicaBreaker breaker) {
     this.eventBus = eventBus;
+    this.relay = relay;
+    this.timers = timers;
     this.load = load;
     this.breaker = breaker;
   }
@@ -58,27 +65,43 @@ final class ReplicaClient implements AttemptTarget {
   @Override
   public void forward(RoutedCall call, long timeoutMs, boolean panic) {
     switch (breaker.state()) {
-      case CLOSED -> send(call, timeoutMs, null);
+      case CLOSED -> {
+        if (relay.isWorking() && call.mayRelay()) {
+          relay(call, timeoutMs);
+        } else {
+          send(call, timeoutMs, null);
+        }
+      }
       case OPEN -> {
         if (panic) {
           send(call, timeoutMs, null);
         } else {
-          call.attemptEnded(this, null, OpenCircuitException.INSTANCE);
+          call.attemptEnded(this, null, OpenCircuitException.INSTANCE, false);
         }
       }
       case HALF_OPEN -> breaker.<Message<Object>>probe(probe -> send(call, timeoutMs, probe)).onComplete(answer -> {
         if (answer.failed() && answer.cause() instanceof OpenCircuitException && panic) {
           send(call, timeoutMs, null); // another call holds the probe; in panic this one goes anyway
         } else {
-          call.attemptEnded(this, answer.result(), answer.cause());
+          call.attemptEnded(this, answer.result(), answer.cause(), false);
         }
       });
     }
   }
 
+  /** Sends the call's first attempt with the caller's own reply address; its answer comes back through {@link RelayedReplies}. */
+  private void relay(RoutedCall call, long timeoutMs) {
+    Relayed attempt = new Relayed(call, load.callStarted(), ContextInternal.current());
+    pending.add(attempt);
+    call.relaying(attempt);
+    attempt.timer = timers.schedule(Math.max(1, timeoutMs), () -> attempt.end(null, new ReplyException(ReplyFailure.TIMEOUT,
+        "Timed out after waiting " + timeoutMs + " ms for replica " + load.replica().address()), false));
+    relay.send(load.replica().address(), call.headers(), call.body(), call.replyAddress()).onComplete(attempt::sent);
+  }
+
   /** @param probe the breaker's half-open probe to complete, which then judges the outcome; null: report it here */
   private void send(RoutedCall call, long timeoutMs, Promise<Message<Object>> probe) {
-    Attempt attempt = new Attempt(call, probe, load.callStarted(), ContextInternal.current());
+    Requested attempt = new Requested(call, probe, load.callStarted(), ContextInternal.current());
     pending.add(attempt);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(call.headers());
     // A body that cannot be encoded is answered by the CallInterceptor with MALFORMED: the caller's
@@ -95,7 +118,7 @@ final class ReplicaClient implements AttemptTarget {
   /** Fails every attempt still waiting on this replica, e.g. because its node left the cluster; any thread. */
   void failPending(Throwable cause) {
     for (Attempt attempt : pending) {
-      attempt.context.runOnContext(v -> attempt.handle(Future.failedFuture(cause)));
+      attempt.context.runOnContext(v -> attempt.fail(cause));
     }
   }
 
@@ -129,20 +152,59 @@ final class ReplicaClient implements AttemptTarget {
     return load.warmth();
   }
 
-  /** One attempt in flight: ends once, on the context that sent it, whichever comes first of its answer and a node departure. */
-  private final class Attempt implements Handler<AsyncResult<Message<Object>>> {
+  /**
+   * One attempt in flight: ends once, on the context that sent it, whichever comes first of its
+   * answer, its timeout and the departure of the replica's node; then it is counted in the replica's
+   * load, reported to its breaker, and the call hears of it.
+   */
+  private abstract class Attempt {
 
-    private final RoutedCall call;
-    private final Promise<Message<Object>> probe;
-    private final long startedNanos;
-    private final ContextInternal context;
-    private boolean ended; // touched only on the context
+    final RoutedCall call;
+    final long startedNanos;
+    final ContextInternal context;
+    boolean ended; // touched only on the context
 
-    Attempt(RoutedCall call, Promise<Message<Object>> probe, long startedNanos, ContextInternal context) {
+    Attempt(RoutedCall call, long startedNanos, ContextInternal context) {
       this.call = call;
-      this.probe = probe;
       this.startedNanos = startedNanos;
       this.context = context;
+    }
+
+    abstract void fail(Throwable cause);
+
+    /** Counts the outcome in the replica's load; returns the kind of failure, or null for an answer. */
+    AttemptFailure account(Message<Object> reply, Throwable failure) {
+      pending.remove(this);
+      if (failure == null) {
+        load.callEnded(startedNanos, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER),
+            LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000);
+        return null;
+      }
+      AttemptFailure kind = AttemptFailure.of(failure);
+      // A refused caller is an answer of a healthy replica, like the service's own error: no fault of the replica.
+      load.callEnded(startedNanos, kind == AttemptFailure.APPLICATION_ERROR || kind == AttemptFailure.REFUSED_CALLER
+          ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
+      return kind;
+    }
+
+    /** Tells the breaker of an attempt it did not run itself. */
+    void report(AttemptFailure kind, Throwable failure) {
+      if (kind != null && kind.isFault()) {
+        breaker.faulted(failure);
+      } else {
+        breaker.succeeded();
+      }
+    }
+  }
+
+  /** An attempt sent with {@code EventBus.request}: its own reply address, answered here. */
+  private final class Requested extends Attempt implements Handler<AsyncResult<Message<Object>>> {
+
+    private final Promise<Message<Object>> probe;
+
+    Requested(RoutedCall call, Promise<Message<Object>> probe, long startedNanos, ContextInternal context) {
+      super(call, startedNanos, context);
+      this.probe = probe;
     }
 
     @Override
@@ -151,28 +213,62 @@ final class ReplicaClient implements AttemptTarget {
         return;
       }
       ended = true;
-      pending.remove(this);
-      Throwable failure = answer.cause();
-      if (answer.succeeded()) {
-        Message<Object> reply = answer.result();
-        load.callEnded(startedNanos, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER),
-            LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000);
-      } else {
-        AttemptFailure kind = AttemptFailure.of(failure);
-        // A refused caller is an answer of a healthy replica, like the service's own error: no fault of the replica.
-        load.callEnded(startedNanos, kind == AttemptFailure.APPLICATION_ERROR || kind == AttemptFailure.REFUSED_CALLER
-            ? Outcome.APPLICATION_ERROR : Outcome.FAULT, -1, -1);
-      }
+      AttemptFailure kind = account(answer.result(), answer.cause());
       if (probe != null) {
         probe.handle(answer); // the breaker judges its probe, then RoutedCall hears of it through forward()
         return;
       }
-      if (failure != null && AttemptFailure.of(failure).isFault()) {
-        breaker.faulted(failure);
-      } else {
-        breaker.succeeded();
+      report(kind, answer.cause());
+      call.attemptEnded(ReplicaClient.this, answer.result(), answer.cause(), false);
+    }
+
+    @Override
+    void fail(Throwable cause) {
+      handle(Future.failedFuture(cause));
+    }
+  }
+
+  /** An attempt sent with the caller's reply address: its answer is seen on its way to the caller. */
+  private final class Relayed extends Attempt implements RelayedAttempt {
+
+    long timer = -1;
+
+    Relayed(RoutedCall call, long startedNanos, ContextInternal context) {
+      super(call, startedNanos, context);
+    }
+
+    @Override
+    public boolean hasEnded() {
+      return ended;
+    }
+
+    @Override
+    public boolean answered(Message<Object> answer) {
+      return answer.body() instanceof ReplyException failure ? end(null, failure, true) : end(answer, null, true);
+    }
+
+    /** The attempt could not be sent: it never reached the replica, so any call may go elsewhere. */
+    void sent(AsyncResult<Void> write) {
+      if (write.failed()) {
+        end(null, write.cause() instanceof ReplyException e ? e : new ReplyException(ReplyFailure.NO_HANDLERS, -1,
+            "Could not send to replica " + load.replica().address() + ": " + write.cause()), false);
       }
-      call.attemptEnded(ReplicaClient.this, answer.result(), failure);
+    }
+
+    @Override
+    void fail(Throwable cause) {
+      end(null, cause, false);
+    }
+
+    boolean end(Message<Object> reply, Throwable failure, boolean relayedAnswer) {
+      if (ended) {
+        return false;
+      }
+      ended = true;
+      timers.cancel(timer);
+      AttemptFailure kind = account(reply, failure);
+      report(kind, failure);
+      return call.attemptEnded(ReplicaClient.this, reply, failure, relayedAnswer);
     }
   }
 }

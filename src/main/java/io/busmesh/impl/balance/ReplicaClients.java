@@ -11,8 +11,6 @@ import io.busmesh.impl.load.LoadSettings;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.SlowStart;
 import io.busmesh.impl.metrics.CallWindow;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -25,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -43,30 +40,28 @@ final class ReplicaClients {
   private final Context loop;
   private final MeshOptions options;
   private final Clock clock;
-  private final MeterRegistry meters;
-  private final Function<String, CallWindow> serviceWindow;
   private final BiConsumer<Replica, CircuitBreakerState> onBreakerChange;
   private final Consumer<String> onCreated;
+  private final ReplyRelay relay;
+  private final Timers timers;
   private final Map<String, ReplicaClient> byAddress = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
 
   /**
    * @param loop            the balancer's loop, where breaker changes are reported
-   * @param serviceWindow   the metrics window of a service, which its replicas' windows feed
    * @param onBreakerChange told on {@code loop} of every breaker transition
    * @param onCreated       told of the address of each client made
    */
-  ReplicaClients(Vertx vertx, Context loop, MeshOptions options, Clock clock, MeterRegistry meters,
-                 Function<String, CallWindow> serviceWindow, BiConsumer<Replica, CircuitBreakerState> onBreakerChange,
-                 Consumer<String> onCreated) {
+  ReplicaClients(Vertx vertx, Context loop, MeshOptions options, Clock clock,
+                 BiConsumer<Replica, CircuitBreakerState> onBreakerChange, Consumer<String> onCreated) {
     this.vertx = vertx;
     this.loop = loop;
     this.options = options;
     this.clock = clock;
-    this.meters = meters;
-    this.serviceWindow = serviceWindow;
     this.onBreakerChange = onBreakerChange;
     this.onCreated = onCreated;
+    this.relay = ReplyRelay.of(vertx.eventBus());
+    this.timers = Timers.of(vertx);
   }
 
   /** The client of {@code replica}, made now if this node has none. */
@@ -101,10 +96,7 @@ final class ReplicaClients {
       String oldest = departed.iterator().next();
       departed.remove(oldest);
       if (!backInView.test(oldest)) {
-        ReplicaClient client = byAddress.remove(oldest);
-        if (client != null) {
-          client.load().close();
-        }
+        byAddress.remove(oldest);
         forgotten.accept(oldest);
       }
     }
@@ -116,13 +108,11 @@ final class ReplicaClients {
         TimeUnit.MILLISECONDS.toNanos(service.getEwmaDecayMs()),
         options.isShareInFlight() ? TimeUnit.MILLISECONDS.toNanos(2 * options.getLoadSharePeriodMs()) : -1,
         new SlowStart(service.getSlowStartMs()));
-    CallWindow window = new CallWindow(meters, clock, options.getMetricsWindowMs(),
-        Timer.builder("busmesh.attempt.latency").tag("service", replica.service()).tag("replica", replica.address()),
-        serviceWindow.apply(replica.service()), 0.5, 0.99);
+    CallWindow window = new CallWindow(clock, options.getMetricsWindowMs(), MetricsReport.PERCENTILES);
     // Only faults count against the replica: not the service's own errors, nor refusals that never reached it.
     ReplicaBreaker breaker = ReplicaBreaker.create("busmesh:" + replica.address(), vertx,
         BreakerSettings.options(service.getBreaker()), cause -> AttemptFailure.of(cause).isFault(),
         state -> loop.runOnContext(v -> onBreakerChange.accept(replica, state)));
-    return new ReplicaClient(vertx.eventBus(), new ReplicaLoad(replica, clock, settings, window), breaker);
+    return new ReplicaClient(vertx.eventBus(), relay, timers, new ReplicaLoad(replica, clock, settings, window), breaker);
   }
 }

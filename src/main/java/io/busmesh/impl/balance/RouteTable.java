@@ -10,7 +10,6 @@ import io.busmesh.impl.log.RateLimitedLog;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.strategy.StrategyFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -45,7 +44,7 @@ final class RouteTable {
   private final String nodeId;
   private final MeshOptions options;
   private final Clock clock;
-  private final MeterRegistry meters;
+  private final RelayedReplies relayedReplies;
   private final ReplicaClients clients;
   private final ForeignConsumerWatch foreignConsumers;
   private final RateLimitedLog rejected;
@@ -64,21 +63,20 @@ final class RouteTable {
 
   /**
    * @param loop     the balancer's loop, where the table is changed
-   * @param meters   the registry of the seed metrics' timers
    * @param rejected where refusals of what strangers did are logged, at most once a period
    */
-  RouteTable(Vertx vertx, Context loop, String nodeId, MeshOptions options, Clock clock, MeterRegistry meters,
+  RouteTable(Vertx vertx, Context loop, String nodeId, MeshOptions options, Clock clock, RelayedReplies relayedReplies,
              ForeignConsumerWatch foreignConsumers, RateLimitedLog rejected) {
     this.vertx = vertx;
     this.loop = loop;
     this.nodeId = nodeId;
     this.options = options;
     this.clock = clock;
-    this.meters = meters;
+    this.relayedReplies = relayedReplies;
     this.foreignConsumers = foreignConsumers;
     this.rejected = rejected;
-    this.clients = new ReplicaClients(vertx, loop, options, clock, meters, service -> routes.get(service).window(),
-        this::breakerChanged, address -> loop.runOnContext(v -> checkForeignConsumers(address)));
+    this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged,
+        address -> loop.runOnContext(v -> checkForeignConsumers(address)));
   }
 
   /** The route of the service called {@code address} if this node has called it; any thread. */
@@ -112,8 +110,7 @@ final class RouteTable {
   ServiceRoute ensure(String service, boolean configured) {
     ServiceRoute route = routes.get(service);
     if (route == null) {
-      route = new ServiceRoute(service, options.forService(service), clock, Timers.of(vertx), meters,
-          options.getMetricsWindowMs());
+      route = new ServiceRoute(service, options.forService(service), clock, Timers.of(vertx), relayedReplies);
       ServiceRoute made = route;
       consumers.put(service, vertx.eventBus().localConsumer(service, call -> firstCalls(made, call)));
       routes.put(service, route);
@@ -129,7 +126,7 @@ final class RouteTable {
   /** Calls that reach the service name's consumer: a route's first, and those from threads that are not event loops. */
   private void firstCalls(ServiceRoute route, Message<Object> call) {
     activate(route);
-    route.route(call, call.body());
+    route.route(call, call.body(), false);
   }
 
   private void activate(ServiceRoute route) {
@@ -229,8 +226,9 @@ final class RouteTable {
         .put("service", replica.service()).put("replica", replica.address()).put("state", state.name()));
   }
 
-  /** Re-evaluates every service's outliers; the balancer's timer calls it. */
-  void evaluateOutliers() {
+  /** Rolls every replica's metrics window on and re-evaluates every service's outliers; every second. */
+  void tick() {
+    clients.all().forEach(client -> client.load().window().roll());
     boolean changed = false;
     for (ServiceRoute route : routes.values()) {
       if (route.evaluateOutliers()) {
@@ -267,7 +265,6 @@ final class RouteTable {
         names.remove();
         routes.remove(service);
         consumers.remove(service).unregister();
-        route.close();
         idle--;
       }
     }

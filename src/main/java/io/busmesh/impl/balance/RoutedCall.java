@@ -37,6 +37,9 @@ final class RoutedCall implements CallInfo {
   private final ServiceRoute route;
   private final Message<Object> call;
   private final Object body;
+  /** Where answers to relayed attempts are seen; null when this call may not relay (not on its caller's loop). */
+  private final RelayedReplies relayedReplies;
+  private RelayedAttempt relayed;
   private final MultiMap headers;
   private final Clock clock;
   private final long startedNanos;
@@ -50,11 +53,16 @@ final class RoutedCall implements CallInfo {
   private boolean done;
   private long hedgeTimer = -1;
 
-  /** @param body the call's body as sent, forwarded to the replicas as it is */
-  RoutedCall(ServiceRoute route, Message<Object> call, Object body) {
+  /**
+   * @param body           the call's body as sent, forwarded to the replicas as it is
+   * @param relayedReplies where this thread sees the answers to relayed attempts, if the call runs on its caller's
+   *                       loop and may relay its first attempt; else null
+   */
+  RoutedCall(ServiceRoute route, Message<Object> call, Object body, RelayedReplies relayedReplies) {
     this.route = route;
     this.call = call;
     this.body = body;
+    this.relayedReplies = relayedReplies;
     this.headers = call.headers();
     this.clock = route.clock();
     long timeoutMs = route.options().getCallTimeoutMs();
@@ -99,12 +107,12 @@ final class RoutedCall implements CallInfo {
     }
     if (candidates.isEmpty()) {
       finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available",
-          AttemptFailure.of(lastFailure).neverRan() ? null : lastFailure)); // never ran anywhere: NO_HANDLERS
+          AttemptFailure.of(lastFailure).neverRan() ? null : lastFailure), false); // never ran anywhere: NO_HANDLERS
       return false;
     }
     if (remainingMs < 1) {
       finish(summary("the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
-          new ReplyException(ReplyFailure.TIMEOUT, "deadline")));
+          new ReplyException(ReplyFailure.TIMEOUT, "deadline")), false);
       return false;
     }
     long attemptTimeout = route.options().getAttemptTimeoutMs();
@@ -114,13 +122,13 @@ final class RoutedCall implements CallInfo {
       replica = route.pick(candidates, this);
     } catch (RuntimeException e) {
       finish(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "Call to service '" + route.service()
-          + "' failed: its strategy '" + route.strategyName() + "' threw " + e));
+          + "' failed: its strategy '" + route.strategyName() + "' threw " + e), false);
       return false;
     }
     if (replica == null) {
       finish(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, "Call to service '" + route.service()
           + "' failed: its strategy '" + route.strategyName() + "' picked no replica of " + candidates.size()
-          + "; a Strategy must return one of the candidates it is given"));
+          + "; a Strategy must return one of the candidates it is given"), false);
       return false;
     }
     tried.add(replica);
@@ -165,11 +173,15 @@ final class RoutedCall implements CallInfo {
   /**
    * The outcome of one attempt on {@code replica}: its reply, or why it failed. Called by the target,
    * on this call's context, once per attempt.
+   *
+   * @param relayedAnswer the reply, or the failure, is the answer of a relayed attempt on its way to
+   *                      the caller, which may let it through instead of sending one of its own
+   * @return true if the relayed answer should go on to the caller as it is
    */
-  void attemptEnded(AttemptTarget replica, Message<Object> reply, Throwable cause) {
+  boolean attemptEnded(AttemptTarget replica, Message<Object> reply, Throwable cause, boolean relayedAnswer) {
     outstanding--;
     if (done) {
-      return; // a hedged twin answered first
+      return false; // a hedged twin, or a late relayed answer, came first
     }
     if (cause == null) {
       HedgeTrigger trigger = route.hedgeTrigger();
@@ -178,12 +190,15 @@ final class RoutedCall implements CallInfo {
       }
       LoadHeaders.strip(reply.headers());
       end();
+      if (relayedAnswer) {
+        return true;
+      }
       if (reply.headers().isEmpty()) {
         call.reply(reply.body());
       } else {
         call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers()));
       }
-      return;
+      return false;
     }
     AttemptFailure failure = AttemptFailure.of(cause);
     if (failures == null) {
@@ -196,26 +211,65 @@ final class RoutedCall implements CallInfo {
       if (outstanding == 0) {
         launch();
       }
-      return;
+      return false;
     }
     if (outstanding > 0) {
-      return; // the other attempt may still answer
+      return false; // the other attempt may still answer
     }
     String method = method();
     boolean idempotent = route.isIdempotent(method);
     boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
         && failure.retryable(idempotent, route.options().getRetryableMethods().contains(method));
     if (!retryable) {
-      finish(failure == AttemptFailure.OUTCOME_UNKNOWN && !idempotent ? outcomeUnknown(replica, cause)
-          : tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause));
+      Throwable answer = failure == AttemptFailure.OUTCOME_UNKNOWN && !idempotent ? outcomeUnknown(replica, cause)
+          : tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause);
+      return finish(answer, relayedAnswer && answer == cause);
     } else if (attemptsSent() >= route.options().getMaxAttempts()) {
-      finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause));
+      return finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause), false);
     } else if (!route.budget().tryRetry()) {
-      finish(summary("no retry left in the service's retry budget (retries are capped at "
-          + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause));
-    } else {
-      launch();
+      return finish(summary("no retry left in the service's retry budget (retries are capped at "
+          + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause), false);
     }
+    launch();
+    return false;
+  }
+
+  /**
+   * Whether the attempt being sent may carry the caller's own reply address (see {@link ReplyRelay}):
+   * the call's first, on its caller's loop, not hedged (a twin's answer could not be told apart).
+   */
+  boolean mayRelay() {
+    return relayedReplies != null && tried.size() == 1 && outstanding == 1 && route.hedgeTrigger() == null
+        && call.replyAddress() != null;
+  }
+
+  /** The first attempt was relayed: its answer will reach {@link #relayedAnswer} before the caller. */
+  void relaying(RelayedAttempt attempt) {
+    relayed = attempt;
+    relayedReplies.expect(call.replyAddress(), this);
+  }
+
+  /** The caller's reply address, at which a relayed attempt is answered. */
+  String replyAddress() {
+    return call.replyAddress();
+  }
+
+  /**
+   * An answer at the caller's reply address, on its way to the caller: the relayed attempt's, or a
+   * late one of a relayed attempt that timed out while this (idempotent) call went on elsewhere.
+   *
+   * @return true to let it through to the caller, false to keep it back
+   */
+  boolean relayedAnswer(Message<Object> answer) {
+    if (!relayed.hasEnded()) {
+      return relayed.answered(answer);
+    }
+    if (done || answer.body() instanceof ReplyException) {
+      return false; // a late failure: the attempt under way decides
+    }
+    LoadHeaders.strip(answer.headers());
+    end(); // a late success: the first answer wins, as it would for a hedged call
+    return true;
   }
 
   @Override
@@ -253,21 +307,32 @@ final class RoutedCall implements CallInfo {
       route.callEnded();
     }
     done = true;
+    if (relayed != null) {
+      relayedReplies.forget(call.replyAddress()); // before any answer of ours, which must go straight through
+    }
     if (hedgeTimer >= 0) {
       route.timers().cancel(hedgeTimer);
     }
   }
 
-  /** Ends the call with a failure, or with the configured value in failsafe mode. */
-  private void finish(Throwable cause) {
+  /**
+   * Ends the call with a failure, or with the configured value in failsafe mode.
+   *
+   * @param relayedAnswer {@code cause} is the answer of a relayed attempt on its way to the caller
+   * @return true if that answer should go on to the caller as it is
+   */
+  private boolean finish(Throwable cause, boolean relayedAnswer) {
     end();
     if (route.options().getFaultMode() == FaultMode.FAILSAFE) {
       call.reply(route.options().getFailsafeValue());
+    } else if (relayedAnswer) {
+      return true;
     } else if (cause instanceof ReplyException failure) {
       call.reply(failure); // keeps a ServiceException's code, message and debug info
     } else {
       call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);
     }
+    return false;
   }
 
   /**

@@ -8,12 +8,9 @@ import io.busmesh.impl.fault.OutlierDetector;
 import io.busmesh.impl.fault.RetryBudget;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.RateLimitedLog;
-import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.strategy.CallInfo;
 import io.busmesh.strategy.Candidate;
 import io.busmesh.strategy.StrategyFactory;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -47,8 +44,7 @@ final class ServiceRoute {
   private final ServiceOptions options;
   private final Clock clock;
   private final Timers timers;
-  private final MeterRegistry meters;
-  private final long metricsWindowMs;
+  private final RelayedReplies relayedReplies; // null when attempts are never relayed
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
   private final LongAdder hedgesSent = new LongAdder();
@@ -57,22 +53,19 @@ final class ServiceRoute {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final RateLimitedLog refused;
   private volatile RouteSnapshot snapshot = RouteSnapshot.EMPTY;
-  // Made on activation: a service this node never calls costs no meters.
-  private volatile HedgeTrigger hedgeTrigger; // null unless the fault mode is hedged
-  private volatile CallWindow window;
+  private volatile HedgeTrigger hedgeTrigger; // made on activation, unless the fault mode is not hedged
   private volatile boolean active;
   private Set<String> ejected = Set.of();
   /** Node ids of plain consumers registered on the service name, one per consumer. */
   private volatile List<String> foreignConsumers = List.of();
 
-  ServiceRoute(String service, ServiceOptions options, Clock clock, Timers timers, MeterRegistry meters,
-               long metricsWindowMs) {
+  /** @param relayedReplies where answers to relayed attempts are seen, or null to relay none (see {@link ReplyRelay}) */
+  ServiceRoute(String service, ServiceOptions options, Clock clock, Timers timers, RelayedReplies relayedReplies) {
     this.service = service;
     this.options = options;
     this.clock = clock;
     this.timers = timers;
-    this.meters = meters;
-    this.metricsWindowMs = metricsWindowMs;
+    this.relayedReplies = relayedReplies;
     this.budget = new RetryBudget(clock, options.getRetryBudgetRatio(), options.getRetryBudgetMinPerSecond(),
         BUDGET_WINDOW_SECONDS);
     this.hedgeBudget = new RetryBudget(clock, options.getHedgeBudgetRatio(), 0, BUDGET_WINDOW_SECONDS);
@@ -85,9 +78,11 @@ final class ServiceRoute {
    * Takes one call, on the caller's thread: refuses it at once if it is not a service-proxy call or
    * the node already has {@code maxInFlight} calls to the service, else routes it.
    *
-   * @param body the call's body as sent (not a copy)
+   * @param body          the call's body as sent (not a copy)
+   * @param onCallersLoop the caller's own event loop routes it (see {@link CallInterceptor}), so its first attempt
+   *                      may be relayed; false on the balancer's loop, where the answers do not pass
    */
-  void route(Message<Object> call, Object body) {
+  void route(Message<Object> call, Object body, boolean onCallersLoop) {
     String problem = CallCheck.problem(call, body);
     if (problem != null) {
       refused.warn("Refused malformed call(s) to service '" + service + "' on this node: " + problem);
@@ -109,7 +104,7 @@ final class ServiceRoute {
     if (options.getFaultMode() == FaultMode.HEDGED) {
       hedgeBudget.called();
     }
-    new RoutedCall(this, call, body).start();
+    new RoutedCall(this, call, body, onCallersLoop ? relayedReplies : null).start();
   }
 
   /** A call handed to {@link RoutedCall} has ended (answered or failed). */
@@ -149,26 +144,14 @@ final class ServiceRoute {
     return active;
   }
 
-  /** Keeps per-replica state and meters from now on (at once for services in this node's options, else at the first call). */
+  /** Keeps per-replica state from now on (at once for services in this node's options, else at the first call). */
   void activate() {
     if (active) {
       return;
     }
     hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
-        : new HedgeTrigger(clock, meters, service, options.getHedgePercentile(), HEDGE_WINDOW_MS);
-    window = new CallWindow(meters, clock, metricsWindowMs,
-        Timer.builder("busmesh.attempt.latency").tag("service", service).tag("replica", "*"), null, 0.5, 0.99);
+        : new HedgeTrigger(clock, options.getHedgePercentile(), HEDGE_WINDOW_MS);
     active = true;
-  }
-
-  /** Removes its meters; for a service that left the view long ago. */
-  void close() {
-    if (window != null) {
-      window.close();
-    }
-    if (hedgeTrigger != null) {
-      hedgeTrigger.close();
-    }
   }
 
   /** Calls of this node to the service that have not ended yet. */
@@ -204,11 +187,6 @@ final class ServiceRoute {
   /** Null unless the service is in hedged mode. */
   HedgeTrigger hedgeTrigger() {
     return hedgeTrigger;
-  }
-
-  /** Attempts on every replica of the service over the recent metrics window; null until {@link #activate()}. */
-  CallWindow window() {
-    return window;
   }
 
   /** Backup requests sent so far on this node. */

@@ -2,8 +2,6 @@ package io.busmesh.impl.fault;
 
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.metrics.CallWindow;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * When to send a backup request ("The Tail at Scale", Dean and Barroso, CACM 2013): once the first
@@ -11,7 +9,7 @@ import io.micrometer.core.instrument.Timer;
  * percentile is recomputed at most every {@link #REFRESH_NANOS} once known, and no backup is sent
  * until the window holds enough calls to know it.
  */
-public final class HedgeTrigger implements AutoCloseable {
+public final class HedgeTrigger {
 
   static final long REFRESH_NANOS = 100_000_000L;
   static final long MIN_CALLS = 100;
@@ -23,18 +21,14 @@ public final class HedgeTrigger implements AutoCloseable {
   private volatile long delayNanos = -1;
   private volatile long computedAtNanos;
 
-  /**
-   * @param service    names the trigger's latency timer in {@code registry}
-   * @param percentile e.g. 95: a backup for the slowest 5% of calls
-   */
-  public HedgeTrigger(Clock clock, MeterRegistry registry, String service, double percentile, long windowMillis) {
+  /** @param percentile e.g. 95: a backup for the slowest 5% of calls */
+  public HedgeTrigger(Clock clock, double percentile, long windowMillis) {
     if (!(percentile > 0 && percentile < 100)) {
       throw new IllegalArgumentException("hedging percentile must be between 0 and 100, got " + percentile);
     }
     this.clock = clock;
     this.percentile = percentile / 100;
-    this.window = new CallWindow(registry, clock, windowMillis,
-        Timer.builder("busmesh.hedge.latency").tag("service", service), null, this.percentile);
+    this.window = new CallWindow(clock, windowMillis, this.percentile);
     this.computedAtNanos = clock.nanoTime() - REFRESH_NANOS; // due at the first question
   }
 
@@ -55,11 +49,5 @@ public final class HedgeTrigger implements AutoCloseable {
       computedAtNanos = now;
     }
     return delay;
-  }
-
-  /** Removes its timer from the registry. */
-  @Override
-  public void close() {
-    window.close();
   }
 }

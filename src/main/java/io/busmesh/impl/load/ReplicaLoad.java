@@ -149,8 +149,8 @@ public final class ReplicaLoad {
         own.percentileMicros(0.99), own.errorRate(), own.faultRate(), warmth(), breakerState);
   }
 
-  /** Releases the window's meter once the replica is forgotten. */
-  public void close() {
-    window.close();
+  /** This replica's window of recent attempts, of which a service's figures are combined. */
+  public CallWindow window() {
+    return window;
   }
 }

@@ -1,76 +1,46 @@
 package io.busmesh.impl.metrics;
 
 import io.busmesh.impl.load.Clock;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Outcomes and latencies of recent attempts. Counts live in two half-windows that rotate, so figures
- * cover between one half and one whole window; latency percentiles come from a Micrometer timer
- * whose time-window histogram rotates over the same span. A window may feed a parent (a replica's
- * feeds its service's). Recorded from the event loops of the calls' callers: counts are adders, and
- * the halves rotate under a flag that a thread finding it taken simply skips (the other rotates).
+ * Outcomes and latencies of recent attempts, over a window made of two halves that rotate, so that
+ * figures cover between one half and one whole window. Recording is the cost every attempt pays, so
+ * it is a few adder increments and one HdrHistogram {@link Recorder} record: wait-free, no clock
+ * read, no lock, on any event loop. Reading ({@link #figures()}) rotates the halves by the clock and
+ * drains the recorder; it is done off the path of calls and synchronized. Someone must {@link #roll}
+ * the window at least once a second (the balancer's timer does), so that what is recorded falls in
+ * the half it was recorded in. A service's figures are its replicas' windows {@link #combined combined}.
  */
-public final class CallWindow implements AutoCloseable {
+public final class CallWindow {
 
-  private final MeterRegistry registry;
-  private final Timer latency;
-  private final double[] percentiles;
-  private final CallWindow parent;
+  /** Latencies are kept in µs with 2 significant digits, in histograms that grow with the range seen (~10 KB each). */
+  private static final int SIGNIFICANT_DIGITS = 2;
+
   private final Clock clock;
   private final long halfNanos;
+  private final double[] percentiles;
+  private final Recorder latencyMicros = new Recorder(SIGNIFICANT_DIGITS);
   private volatile Half current = new Half();
-  private volatile Half previous = new Half();
-  private volatile long rotatedAtNanos;
-  private final AtomicBoolean rotating = new AtomicBoolean();
+  private Half previous = new Half(); // read and written under this window's lock
+  private long rotatedAtNanos;
+  private Histogram interval; // recycled by the recorder
 
-  /**
-   * @param timer       name and tags of the window's timer, unique in {@code registry}; the window sets its distribution
-   * @param parent      a window that also records everything this one records, or null
-   * @param percentiles the latency percentiles {@link #figures()} reports, in (0, 1)
-   */
-  public CallWindow(MeterRegistry registry, Clock clock, long windowMillis, Timer.Builder timer, CallWindow parent,
-                    double... percentiles) {
-    this.registry = registry;
+  /** @param percentiles the latency percentiles {@link #figures()} reports, in (0, 1) */
+  public CallWindow(Clock clock, long windowMillis, double... percentiles) {
     this.clock = clock;
-    this.parent = parent;
     this.halfNanos = Math.max(1, windowMillis) * 500_000L;
     this.rotatedAtNanos = clock.nanoTime();
     this.percentiles = percentiles.clone();
-    this.latency = timer
-        .publishPercentiles(percentiles)
-        .percentilePrecision(2)
-        .distributionStatisticExpiry(Duration.ofMillis(Math.max(2, windowMillis)))
-        .distributionStatisticBufferLength(2)
-        .register(registry);
-  }
-
-  /** A registry whose timers follow {@code clock}, so that tests can drive the windows by hand. */
-  public static MeterRegistry registry(Clock clock) {
-    return new SimpleMeterRegistry(SimpleConfig.DEFAULT, new io.micrometer.core.instrument.Clock() {
-      @Override
-      public long wallTime() {
-        return clock.currentTimeMillis();
-      }
-
-      @Override
-      public long monotonicTime() {
-        return clock.nanoTime();
-      }
-    });
   }
 
   /** @param fault the attempt failed in a way the mesh must handle (timeout, no handler, lost node), not with an application error */
   public void record(long latencyNanos, boolean failed, boolean fault) {
-    rotateIfDue();
     Half half = current;
     half.calls.increment();
     half.latencyNanos.add(latencyNanos);
@@ -80,53 +50,59 @@ public final class CallWindow implements AutoCloseable {
     if (fault) {
       half.faults.increment();
     }
-    latency.record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
-    if (parent != null) {
-      parent.record(latencyNanos, failed, fault);
-    }
+    latencyMicros.recordValue(Math.max(0, latencyNanos / 1_000));
+  }
+
+  /** Moves the halves on if one has passed; off the path of calls, at least once a second. */
+  public synchronized void roll() {
+    rotateIfDue();
   }
 
   /** The window's figures now. */
   public Figures figures() {
-    rotateIfDue();
-    Half older = previous;
-    Half newer = current;
-    long calls = older.calls.sum() + newer.calls.sum();
-    long failures = older.failures.sum() + newer.failures.sum();
-    long faults = older.faults.sum() + newer.faults.sum();
-    double meanMicros = calls == 0 ? 0 : (older.latencyNanos.sum() + newer.latencyNanos.sum()) / 1_000.0 / calls;
-    ValueAtPercentile[] values = latency.takeSnapshot().percentileValues();
-    double[] percentileMicros = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      percentileMicros[i] = calls == 0 ? 0 : values[i].value(TimeUnit.MICROSECONDS);
-    }
-    return new Figures(calls, failures, faults, meanMicros, percentiles, percentileMicros);
+    return combined(List.of(this), percentiles);
   }
 
-  /** Removes the window's timer from its registry. */
-  @Override
-  public void close() {
-    registry.remove(latency);
-  }
-
-  private void rotateIfDue() {
-    long now = clock.nanoTime();
-    if (now - rotatedAtNanos < halfNanos || !rotating.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      long elapsed = now - rotatedAtNanos;
-      if (elapsed >= 2 * halfNanos) {
-        previous = new Half();
-        current = new Half();
-        rotatedAtNanos = now;
-      } else if (elapsed >= halfNanos) {
-        previous = current;
-        current = new Half();
-        rotatedAtNanos = now;
+  /** The figures of several windows taken as one (a service's, from its replicas'), at {@code percentiles}. */
+  public static Figures combined(Collection<CallWindow> windows, double... percentiles) {
+    Histogram all = new Histogram(SIGNIFICANT_DIGITS);
+    long calls = 0;
+    long failures = 0;
+    long faults = 0;
+    long latencyNanos = 0;
+    for (CallWindow window : windows) {
+      synchronized (window) {
+        window.rotateIfDue();
+        for (Half half : new Half[] {window.previous, window.current}) {
+          calls += half.calls.sum();
+          failures += half.failures.sum();
+          faults += half.faults.sum();
+          latencyNanos += half.latencyNanos.sum();
+          all.add(half.histogram);
+        }
       }
-    } finally {
-      rotating.set(false);
+    }
+    double[] percentileMicros = new double[percentiles.length];
+    for (int i = 0; i < percentiles.length; i++) {
+      percentileMicros[i] = all.getTotalCount() == 0 ? 0 : all.getValueAtPercentile(percentiles[i] * 100);
+    }
+    return new Figures(calls, failures, faults, calls == 0 ? 0 : latencyNanos / 1_000.0 / calls, percentiles.clone(),
+        percentileMicros);
+  }
+
+  /** Moves what was recorded into the current half, and the halves on if one has passed; under the lock. */
+  private void rotateIfDue() {
+    interval = latencyMicros.getIntervalHistogram(interval);
+    current.histogram.add(interval);
+    long elapsed = clock.nanoTime() - rotatedAtNanos;
+    if (elapsed >= 2 * halfNanos) {
+      previous = new Half();
+      current = new Half();
+      rotatedAtNanos += elapsed;
+    } else if (elapsed >= halfNanos) {
+      previous = current;
+      current = new Half();
+      rotatedAtNanos += elapsed;
     }
   }
 
@@ -135,6 +111,7 @@ public final class CallWindow implements AutoCloseable {
     final LongAdder failures = new LongAdder();
     final LongAdder faults = new LongAdder();
     final LongAdder latencyNanos = new LongAdder();
+    final Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
   }
 
   /**

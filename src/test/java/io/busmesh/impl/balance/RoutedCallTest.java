@@ -3,7 +3,6 @@ package io.busmesh.impl.balance;
 import io.busmesh.FaultMode;
 import io.busmesh.MeshProtocol;
 import io.busmesh.ServiceOptions;
-import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.test.FakeClock;
 import io.busmesh.test.FirstReplicaStrategy;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -31,13 +30,13 @@ class RoutedCallTest {
 
   private final FakeClock clock = new FakeClock();
   private final FakeTimers timers = new FakeTimers();
+  private final RelayedReplies relayed = new RelayedReplies();
   private final FakeTarget a = new FakeTarget("busmesh.r.svc.n1.1");
   private final FakeTarget b = new FakeTarget("busmesh.r.svc.n2.1");
   private final FakeTarget c = new FakeTarget("busmesh.r.svc.n3.1");
 
   private ServiceRoute route(ServiceOptions options, FakeTarget... replicas) {
-    ServiceRoute route = new ServiceRoute("svc", options.setStrategy(FirstReplicaStrategy.NAME), clock, timers,
-        CallWindow.registry(clock), 10_000);
+    ServiceRoute route = new ServiceRoute("svc", options.setStrategy(FirstReplicaStrategy.NAME), clock, timers, relayed);
     route.activate();
     List<FakeTarget> list = List.of(replicas);
     route.publish(new RouteSnapshot(list, list, false, Set.of()));
@@ -57,7 +56,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = call("get");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.answer(0, 42);
 
     assertEquals(42, call.replied());
@@ -70,7 +69,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
     b.answer(0, "ok");
 
@@ -82,7 +81,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setMaxAttempts(1).setRetryBudget(0, 0), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.fail(0, OpenCircuitException.INSTANCE);
     b.answer(0, "ok");
 
@@ -95,8 +94,8 @@ class RoutedCallTest {
     CapturedCall read = call("get");
     CapturedCall write = call("reserve");
 
-    route.route(read, read.body());
-    route.route(write, write.body());
+    route.route(read, read.body(), true);
+    route.route(write, write.body(), true);
     a.fail(0, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
     a.fail(1, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
     b.answer(0, "read again");
@@ -113,7 +112,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a, b);
     CapturedCall call = call("get");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.fail(0, new ServiceException(409, "out of stock", new JsonObject().put("sku", "x")));
 
     ServiceException error = assertInstanceOf(ServiceException.class, call.failure());
@@ -128,7 +127,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setMaxAttempts(2), a, b, c);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
     b.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone too"));
 
@@ -143,7 +142,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setRetryBudget(0, 0), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
 
     assertTrue(call.failure().getMessage().contains("no retry left in the service's retry budget"), call.failure().getMessage());
@@ -155,7 +154,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setCallTimeoutMs(500).setAttemptTimeoutMs(300), a, b, c);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     assertEquals(300, a.attempts.get(0).timeoutMs(), "the attempt timeout, within the call's 500 ms");
     clock.advance(Duration.ofMillis(300));
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
@@ -172,7 +171,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a);
     CapturedCall call = call("get");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
 
     assertEquals(String.valueOf(clock.currentTimeMillis() + 1_000), call.headers().get(MeshProtocol.DEADLINE_HEADER));
   }
@@ -183,14 +182,14 @@ class RoutedCallTest {
         .setIdempotentMethods(Set.of("get")), a, b);
     for (int i = 0; i < 200; i++) { // the trigger learns that calls take 2 ms
       CapturedCall warm = call("get");
-      route.route(warm, warm.body());
+      route.route(warm, warm.body(), true);
       clock.advance(Duration.ofMillis(2));
       a.answer(a.attempts.size() - 1, i);
     }
     timers.cancelAll();
     CapturedCall call = call("get");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
     assertEquals(1, timers.delays().size(), "a backup is due");
     assertTrue(timers.delays().get(0) >= 1 && timers.delays().get(0) <= 2, "after the 90th percentile of 2 ms calls (the"
         + " histogram keeps 2 significant digits): " + timers.delays());
@@ -209,7 +208,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options());
     CapturedCall call = call("get");
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
 
     assertEquals(ReplyFailure.NO_HANDLERS, call.failure().failureType());
     assertTrue(call.failure().getMessage().contains("publish one with Mesh.publish(\"svc\""), call.failure().getMessage());
@@ -221,8 +220,8 @@ class RoutedCallTest {
     CapturedCall first = call("get");
     CapturedCall second = call("get");
 
-    route.route(first, first.body());
-    route.route(second, second.body());
+    route.route(first, first.body(), true);
+    route.route(second, second.body(), true);
 
     assertEquals(MeshProtocol.OVERLOADED, second.failure().failureCode());
     assertNull(first.failure());
@@ -230,11 +229,78 @@ class RoutedCallTest {
   }
 
   @Test
+  void aRelayedAnswerGoesOnToTheCallerAsItCameWithoutASecondReply() {
+    ServiceRoute route = route(options(), a.relaying(), b);
+    CapturedCall call = call("get");
+
+    route.route(call, call.body(), true);
+
+    assertTrue(a.relayed(0), "the first attempt carries the caller's reply address");
+    assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), 42), "the replica's answer reaches the caller");
+    assertEquals(0, call.replies, "the mesh sent no answer of its own");
+    assertEquals(0, route.inFlight());
+    assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), "anything"), "later messages at that address are not held");
+  }
+
+  @Test
+  void aRelayedRefusalIsKeptBackWhileTheCallGoesToAnotherReplica() {
+    ServiceRoute route = route(options(), a.relaying(), b.relaying());
+    CapturedCall call = call("reserve");
+    route.route(call, call.body(), true);
+
+    boolean delivered = FakeTarget.arrives(relayed, a.attempts.get(0).call(), new ReplyException(
+        ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.REPLICA_DRAINING, "closing"));
+
+    assertFalse(delivered, "the caller does not see the refusal of a replica that never ran the call");
+    assertFalse(b.relayed(0), "a second attempt is an ordinary request");
+    b.answer(0, "ok");
+    assertEquals("ok", call.replied());
+  }
+
+  @Test
+  void aRelayedServiceErrorGoesOnToTheCallerUnchanged() {
+    ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a.relaying(), b);
+    CapturedCall call = call("get");
+    route.route(call, call.body(), true);
+
+    assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), new ServiceException(409, "out of stock")));
+    assertEquals(0, call.replies);
+    assertEquals(0, b.attempts.size());
+  }
+
+  @Test
+  void aLateAnswerOfATimedOutRelayedAttemptWinsWhileTheCallIsStillOn() {
+    ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a.relaying(), b);
+    CapturedCall call = call("get");
+    route.route(call, call.body(), true);
+    a.timeOut(0, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
+    assertEquals(1, b.attempts.size(), "the idempotent call went on to the other replica");
+
+    assertFalse(FakeTarget.arrives(relayed, a.attempts.get(0).call(), new ServiceException(500, "late failure")),
+        "a late failure is kept back: the attempt under way decides");
+    assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), "late answer"), "a late answer wins");
+    b.answer(0, "second answer");
+
+    assertEquals(0, call.replies, "the second answer is not sent: the caller has one");
+    assertEquals(0, route.inFlight());
+  }
+
+  @Test
+  void callsRoutedOffTheirCallersLoopAreNeverRelayed() {
+    ServiceRoute route = route(options(), a.relaying());
+    CapturedCall call = call("get");
+
+    route.route(call, call.body(), false);
+
+    assertFalse(a.relayed(0), "on the balancer's loop the answer would not pass where the call could see it");
+  }
+
+  @Test
   void aFireAndForgetCallIsSentOnceAndIsOverAtOnce() {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = CapturedCall.oneWay("log", new JsonObject());
 
-    route.route(call, call.body());
+    route.route(call, call.body(), true);
 
     assertEquals(1, a.oneWay);
     assertEquals(0, a.attempts.size());

@@ -1,6 +1,5 @@
 package io.busmesh.impl.fault;
 
-import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.test.FakeClock;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ class HedgeTriggerTest {
 
   @Test
   void noBackupUntilTheWindowKnowsThePercentile() {
-    HedgeTrigger trigger = new HedgeTrigger(clock, CallWindow.registry(clock), "s", 95, 10_000);
+    HedgeTrigger trigger = new HedgeTrigger(clock, 95, 10_000);
     for (int i = 0; i < HedgeTrigger.MIN_CALLS - 1; i++) {
       trigger.record(MS);
     }
@@ -25,7 +24,7 @@ class HedgeTriggerTest {
 
   @Test
   void theTriggerArmsAsSoonAsTheWindowHasEnoughCalls() {
-    HedgeTrigger trigger = new HedgeTrigger(clock, CallWindow.registry(clock), "s", 95, 10_000);
+    HedgeTrigger trigger = new HedgeTrigger(clock, 95, 10_000);
     assertTrue(trigger.delayNanos() < 0);
     for (int i = 0; i < HedgeTrigger.MIN_CALLS; i++) {
       trigger.record(MS);
@@ -35,7 +34,7 @@ class HedgeTriggerTest {
 
   @Test
   void theDelayIsTheChosenPercentileOfRecentLatency() {
-    HedgeTrigger trigger = new HedgeTrigger(clock, CallWindow.registry(clock), "s", 95, 10_000);
+    HedgeTrigger trigger = new HedgeTrigger(clock, 95, 10_000);
     for (int i = 0; i < 950; i++) {
       trigger.record(2 * MS);
     }
@@ -47,7 +46,7 @@ class HedgeTriggerTest {
 
   @Test
   void theDelayFollowsTheWindowAndIsRecomputedAtMostEveryRefresh() {
-    HedgeTrigger trigger = new HedgeTrigger(clock, CallWindow.registry(clock), "s", 50, 10_000);
+    HedgeTrigger trigger = new HedgeTrigger(clock, 50, 10_000);
     for (int i = 0; i < 200; i++) {
       trigger.record(2 * MS);
     }

@@ -5,11 +5,10 @@ import io.busmesh.ReplicaMetrics;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
 import io.busmesh.impl.metrics.CallWindow;
 import io.busmesh.test.FakeClock;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +18,6 @@ class LoadFiguresTest {
 
   private static final long MS = 1_000_000L;
   private final FakeClock clock = new FakeClock();
-  private final MeterRegistry meters = CallWindow.registry(clock);
 
   @Test
   void peakEwmaJumpsToASlowerSampleAndDecaysBack() {
@@ -123,6 +121,7 @@ class LoadFiguresTest {
     CallWindow window = window("w");
     window.record(1_000 * MS, true, true);
     clock.advance(Duration.ofSeconds(6));
+    window.roll(); // the balancer rolls every window once a second
     window.record(MS, false, false);
 
     CallWindow.Figures recent = window.figures();
@@ -137,18 +136,23 @@ class LoadFiguresTest {
   }
 
   @Test
-  void aReplicasWindowAlsoFeedsItsServicesWindow() {
-    CallWindow service = window("*");
-    CallWindow replica = new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", "r1"), service, 0.5, 0.99);
-    replica.record(2 * MS, false, false);
-    window("r2").record(3 * MS, false, false);
+  void aServicesFiguresCombineItsReplicasWindows() {
+    CallWindow r1 = window("r1");
+    CallWindow r2 = window("r2");
+    r1.record(2 * MS, false, false);
+    r2.record(4 * MS, true, false);
+    r2.record(4 * MS, false, false);
 
-    assertEquals(1, replica.figures().calls());
-    assertEquals(1, service.figures().calls());
-    assertEquals(2_000, service.figures().meanMicros(), 1e-9);
+    CallWindow.Figures service = CallWindow.combined(List.of(r1, r2), 0.5, 0.99);
+
+    assertEquals(3, service.calls());
+    assertEquals(1.0 / 3, service.errorRate(), 1e-9);
+    assertEquals(10_000.0 / 3, service.meanMicros(), 1e-6);
+    assertEquals(4_000, service.percentileMicros(0.99), 40);
+    assertEquals(1, r1.figures().calls(), "reading the combination takes nothing from the replicas' windows");
   }
 
-  private CallWindow window(String replica) {
-    return new CallWindow(meters, clock, 10_000, Timer.builder("t").tag("replica", replica), null, 0.5, 0.99);
+  private CallWindow window(String name) {
+    return new CallWindow(clock, 10_000, 0.5, 0.99);
   }
 }
