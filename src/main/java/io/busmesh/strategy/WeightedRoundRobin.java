@@ -71,19 +71,20 @@ final class WeightedRoundRobin implements Strategy {
 
   private void startSchedule(List<? extends Candidate> candidates) {
     int size = candidates.size();
-    double phase = random.nextDouble();
     double[] deadlines = new double[size];
     intervalStart = new double[size];
     weightUsed = new double[size];
     warming = new int[size];
     warmingCount = 0;
     warmingCursor = 0;
+    double offset = random.nextDouble();
     for (int i = 0; i < size; i++) {
       Candidate candidate = candidates.get(i);
       double warmth = candidate.warmth();
       double weight = effectiveWeight(candidate.replica().weight(), warmth);
-      double offset = (phase + i * GOLDEN_RATIO_FRACTION) % 1.0;
       deadlines[i] = offset / weight;
+      offset += GOLDEN_RATIO_FRACTION;
+      offset -= offset >= 1.0 ? 1.0 : 0.0;
       weightUsed[i] = weight;
       if (warmth < 1.0) {
         warming[warmingCount++] = i;
