@@ -15,14 +15,17 @@ import java.util.random.RandomGenerator;
  * Up to {@value #SAMPLE_SIZE} replicas, every one is compared (exact JSQ). Beyond, the least loaded
  * of {@value #SAMPLE_SIZE} distinct replicas drawn at random is taken: the power of d choices
  * (Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing", IEEE TPDS 2001), so a pick
- * is O(1) in the number of replicas. The replica taken is expected among the least loaded 1/17 of
- * them (the {@link PowerOfTwoChoices} one among the least loaded 1/3), and in Mitzenmacher's
+ * is O(1) in the number of replicas. On average the replica taken ranks 1/17 of the way from the
+ * least loaded to the busiest ({@link PowerOfTwoChoices}' ranks 1/3), and in Mitzenmacher's
  * supermarket model the share of replicas with k or more calls falls as λ^((d^k − 1)/(d − 1)),
- * doubly exponentially, so an exact minimum over thousands would gain little. Why 16: a production
- * load read costs tens of nanoseconds (clock reads for warmth and for the age of the replica's own
- * report), so 16 reads keep a pick under a microsecond where a scan of 64 would not; and using one
- * bound for both sides makes the switch seamless (17 replicas: 16 of 17 compared).
- * The distinct draws are a partial Fisher–Yates shuffle of an index permutation kept per list.
+ * doubly exponentially in k, so an exact minimum over thousands would gain little.
+ * <p>
+ * Why 16 on both sides of the switch: a balancer's load figures are not free (each read of warmth,
+ * and of a recent self-reported count, reads a clock), so a pick should read a small, fixed number
+ * of them at any size, and 16 loads cost a fraction of a microsecond where a scan of 64 would cost
+ * several times more; and with one bound the switch is seamless: 16 replicas are all compared, of
+ * 17 a sample of 16 is, where a scan up to 64 then a sample of 16 would drop from 64 compared to 16
+ * at once. The distinct draws are a partial Fisher–Yates shuffle of an index permutation kept per list.
  */
 final class LeastInFlight implements Strategy {
 

@@ -96,8 +96,9 @@ final class WeightedRoundRobin implements Strategy {
   }
 
   /**
-   * Rescales the pending interval of the next warming replica to its current warmth: a replica whose
-   * weight doubled is due after half the interval it had left to wait, but never before now.
+   * Rescales the interval of the next warming replica, counted from its last pick, to its current
+   * warmth: when its weight × warmth doubled, it is due half as long after its last pick as it was
+   * (but never before now).
    */
   private void retimeNextWarming(List<? extends Candidate> candidates) {
     if (warmingCursor >= warmingCount) {
