@@ -10,8 +10,11 @@ import java.util.random.RandomGenerator;
 /**
  * Sticky routing by a key of the call (a user, a session, a cart) on a {@link HashRing}: calls with
  * the same key reach the same replica while the replica set is unchanged, and a change moves only
- * about 1/n of the keys. The ring is built once per candidate list (the balancer passes the same list
- * instance until its view changes) and a pick is one hash and one binary search.
+ * about 1/n of the keys. A pick is one hash and one binary search. The ring is made once per
+ * candidate list (the balancer passes the same list instance until its view changes): from scratch
+ * for the first list, then by merging the previous ring with the points of the replicas that came or
+ * left ({@link HashRing#updatedFor}), so that one replica coming or going, or leaving the list while
+ * its breaker is open, costs a copy of the ring rather than a sort of it.
  * <p>
  * Deliberately blind to load and warmth: skipping a busy or warming replica would break stickiness.
  * A call without a key (see {@link HashKey}) is placed at random, slow start respected.
@@ -41,7 +44,7 @@ final class ConsistentHash implements Strategy {
       return keyless.pick(candidates, call);
     }
     if (candidates != ringList) {
-      ring = HashRing.of(candidates);
+      ring = ring == null ? HashRing.of(candidates) : ring.updatedFor(candidates);
       ringList = candidates;
     }
     return candidates.get(ring.ownerOf(Hash64.of(callKey)));

@@ -8,10 +8,17 @@ import java.util.random.RandomGenerator;
 /**
  * Uniform random choice: no coordination, and a spread that only evens out over many calls.
  * A warming replica drawn is kept with probability {@link Candidate#warmth() warmth} and otherwise
- * drawn again (rejection sampling, so its share is proportional to its warmth); after as many
- * draws as there are replicas the warmest one drawn is used, so a pick stays bounded.
+ * drawn again (rejection sampling, so its share is proportional to its warmth); after
+ * {@value #MAX_DRAWS} draws (or as many as there are replicas, when fewer) the warmest one drawn is
+ * used, so a pick stays bounded however many replicas are warming.
  */
 final class RandomPick implements Strategy {
+
+  /**
+   * Draws in one pick, at most. With every replica at slow start's lowest warmth (0.1, a fleet that
+   * starts at once) all 16 are rejected one pick in 5 (0.9^16), and the warmest drawn is as good as any.
+   */
+  static final int MAX_DRAWS = 16;
 
   private final RandomGenerator random;
 
@@ -27,13 +34,16 @@ final class RandomPick implements Strategy {
   public <C extends Candidate> C pick(List<C> candidates, CallInfo call) {
     int size = candidates.size();
     C warmest = null;
-    for (int draw = 0; draw < size; draw++) {
+    double warmestWarmth = 0;
+    for (int draw = 0, draws = Math.min(size, MAX_DRAWS); draw < draws; draw++) {
       C candidate = candidates.get(random.nextInt(size));
       if (Warmth.admits(candidate, random)) {
         return candidate;
       }
-      if (warmest == null || candidate.warmth() > warmest.warmth()) {
+      double warmth = candidate.warmth();
+      if (warmest == null || warmth > warmestWarmth) {
         warmest = candidate;
+        warmestWarmth = warmth;
       }
     }
     return warmest;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -79,6 +80,27 @@ class ConsistentHashTest {
       if (before[key] != removed) {
         assertSame(before[key], after[key], "key " + key + " left a replica that stayed");
       }
+    }
+  }
+
+  @Test
+  void aReplicaWhoseBreakerOpensGivesUpOnlyItsKeysAmongTenThousandAndGetsThemBack() {
+    List<FakeCandidate> all = IntStream.range(0, 10_000).mapToObj(i -> new FakeCandidate(String.format("r%05d", i))).toList();
+    List<FakeCandidate> withoutOne = new ArrayList<>(all);
+    FakeCandidate open = withoutOne.remove(4_321);
+    Strategy strategy = byUser(1);
+
+    Candidate[] before = placeAll(strategy, all);
+    Candidate[] whileOpen = placeAll(strategy, withoutOne);
+    Candidate[] closed = placeAll(strategy, all);
+    Candidate[] elsewhere = placeAll(byUser(2), withoutOne);
+
+    for (int key = 0; key < KEYS; key++) {
+      if (before[key] != open) {
+        assertSame(before[key], whileOpen[key], "key " + key + " left a replica that stayed");
+      }
+      assertSame(before[key], closed[key], "key " + key + " is not back where it was");
+      assertSame(elsewhere[key], whileOpen[key], "key " + key + " is placed otherwise by a node that never saw the replica");
     }
   }
 

@@ -57,6 +57,76 @@ class LeastInFlightTest {
     assertTrue(worst <= 1.2, "busiest replica reached " + worst + " × the mean");
   }
 
+  @Test
+  void comparesEveryReplicaUpToSixteenAndSixteenBeyond() {
+    Strategy strategy = new LeastInFlight(new SplittableRandom(1));
+
+    assertEquals(16, new TouchedCandidates(FakeCandidate.replicas(16)).touchedByOnePick(strategy));
+    TouchedCandidates many = new TouchedCandidates(FakeCandidate.replicas(10_000));
+    for (int i = 0; i < 100; i++) {
+      assertEquals(LeastInFlight.SAMPLE_SIZE, many.touchedByOnePick(strategy), "sixteen distinct replicas per pick");
+    }
+  }
+
+  @Test
+  void aSampledPickLandsAmongTheLeastLoadedReplicas() {
+    List<FakeCandidate> many = FakeCandidate.replicas(10_000);
+    for (int i = 0; i < many.size(); i++) {
+      many.get(i).inFlight = (i * 7_919) % 10_000; // loads 0..9999, shuffled over the list
+    }
+    Strategy strategy = new LeastInFlight(new SplittableRandom(1));
+
+    double sum = 0;
+    double worst = 0;
+    for (int i = 0; i < 10_000; i++) {
+      double load = strategy.pick(many, null).inFlight();
+      sum += load;
+      worst = Math.max(worst, load);
+    }
+
+    // The least of 16 uniform draws ranks 1/17 of the way up on average (588 here), and is above
+    // the median with probability 2^-16.
+    assertEquals(588, sum / 10_000, 30, "mean load of the replicas picked");
+    assertTrue(worst < 5_000, "a replica with " + worst + " calls in flight was picked");
+  }
+
+  @Test
+  void keepsInFlightCallsEvenlySpreadOverAThousandReplicas() {
+    List<FakeCandidate> thousand = FakeCandidate.replicas(1_000);
+
+    double sampled = new LoadSimulation(thousand, 10_000, 3).run(new LeastInFlight(new SplittableRandom(3)), 100_000)
+        .worstMaxOverMean();
+
+    // 10 calls per replica on average; in this loop random placement lets the busiest reach 2.7 × the mean, p2c 1.4.
+    assertTrue(sampled <= 1.25, "busiest replica reached " + sampled + " × the mean");
+  }
+
+  @Test
+  void idleReplicasShareCallsEvenlyWhenSampled() {
+    List<FakeCandidate> thousand = FakeCandidate.replicas(1_000);
+    Strategy strategy = new LeastInFlight(new SplittableRandom(1));
+
+    int[] picks = new int[thousand.size()];
+    for (int i = 0; i < 100_000; i++) {
+      picks[thousand.indexOf(strategy.pick(thousand, null))]++;
+    }
+
+    for (int i = 0; i < picks.length; i++) {
+      assertTrue(picks[i] > 50 && picks[i] < 160, thousand.get(i) + " took " + picks[i] + " of 100 calls expected");
+    }
+  }
+
+  @Test
+  void aSampledWarmingReplicaFillsUpToItsWarmth() {
+    List<FakeCandidate> hundred = FakeCandidate.replicas(100);
+    hundred.get(99).warmth = 0.5;
+
+    double share = new LoadSimulation(hundred, 2_000, 5).run(new LeastInFlight(new SplittableRandom(5)), 200_000).share(99);
+
+    // Loads level where (x + 1) / 0.5 = y + 1 with y ≈ 20 calls on a warm replica: x ≈ 10, about half a fair share of 0.01.
+    assertEquals(0.005, share, 0.0015);
+  }
+
   private void setInFlight(double... counts) {
     for (int i = 0; i < counts.length; i++) {
       replicas.get(i).inFlight = counts[i];

@@ -1,6 +1,5 @@
 package io.busmesh.strategy;
 
-import io.busmesh.Replica;
 import io.vertx.core.json.JsonObject;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,16 +13,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * JMH: the cost of one {@link Strategy#pick} per strategy and number of replicas, i.e. what
  * balancing adds to the path of every call. Replicas are warm, with varied in-flight counts,
- * latencies and error rates; calls rotate over 1,024 distinct hash keys. Run with
- * {@code bash bench/selection-cost.sh} (about 4 minutes on 2 cores).
+ * latencies and error rates; calls rotate over 1,024 distinct hash keys. The list stays the same, so
+ * what a strategy builds per list is built before measuring; what the first pick after a change costs
+ * is {@link ListChangeCostBenchmark}'s. Run with {@code bash bench/selection-cost.sh} (with the other
+ * benchmark, about 8 minutes on 2 cores).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,13 +47,7 @@ public class SelectionCostBenchmark {
 
   @Setup
   public void setUp() {
-    SplittableRandom random = new SplittableRandom(42);
-    List<Candidate> list = new ArrayList<>();
-    for (int i = 0; i < replicas; i++) {
-      list.add(new FixedCandidate(String.format("busmesh.r.bench.node%05d.1", i), 1 + random.nextInt(3),
-          random.nextInt(20), 1e6 + random.nextDouble(4e6), random.nextDouble(0.05)));
-    }
-    candidates = List.copyOf(list);
+    candidates = BenchReplicas.of(replicas, 42);
     for (int i = 0; i < CALLS; i++) {
       calls[i] = FakeCall.withArguments(new JsonObject().put("user", "user-" + i).put("amount", i));
     }
@@ -70,23 +63,5 @@ public class SelectionCostBenchmark {
 
   public static void main(String[] args) throws Exception {
     org.openjdk.jmh.Main.main(args.length > 0 ? args : new String[] {SelectionCostBenchmark.class.getSimpleName()});
-  }
-
-  private record FixedCandidate(Replica replica, double inFlight, double latencyEwmaNanos, double errorRate)
-      implements Candidate {
-
-    FixedCandidate(String address, int weight, double inFlight, double latencyEwmaNanos, double errorRate) {
-      this(new Replica("bench", address, "node", weight, "", 0, null), inFlight, latencyEwmaNanos, errorRate);
-    }
-
-    @Override
-    public double latencyAverageNanos() {
-      return latencyEwmaNanos;
-    }
-
-    @Override
-    public double warmth() {
-      return 1.0;
-    }
   }
 }

@@ -54,6 +54,31 @@ class StrategyTest {
   }
 
   @Test
+  void roundRobinOffersATurnToAtMostSixteenReplicasWhenManyAreWarming() {
+    List<FakeCandidate> cold = FakeCandidate.replicas(1_000);
+    cold.forEach(c -> c.warmth = 1e-12);
+    TouchedCandidates replicas = new TouchedCandidates(cold);
+    Strategy strategy = new RoundRobin(new SplittableRandom(1));
+
+    for (int i = 0; i < 100; i++) {
+      int touched = replicas.touchedByOnePick(strategy);
+      assertEquals(RoundRobin.MAX_PROBES, touched, "pick " + i + " read " + touched + " replicas");
+    }
+  }
+
+  @Test
+  void roundRobinGivesTheTurnToTheWarmestOfTheReplicasItOffered() {
+    List<FakeCandidate> cold = FakeCandidate.replicas(1_000);
+    cold.forEach(c -> c.warmth = 1e-12);
+    cold.get(7).warmth = 3e-12;
+    cold.get(500).warmth = 1.0; // beyond the first sixteen: not offered the first turn
+    Strategy strategy = new RoundRobin(new SplittableRandom(1));
+
+    assertSame(cold.get(7), strategy.pick(cold, null));
+    assertSame(cold.get(8), strategy.pick(cold, null), "the cycle goes on after the replica that took the turn");
+  }
+
+  @Test
   void randomReachesEveryReplica() {
     Strategy strategy = StrategyFactory.named("random").create(new JsonObject());
     Map<String, Integer> counts = new HashMap<>();
@@ -75,6 +100,31 @@ class StrategyTest {
     // Two draws per pick: the warmer one is among them unless both drew replica 0 (1 in 4).
     long warmer = IntStream.range(0, 1_000).filter(i -> strategy.pick(cold, null) == cold.get(1)).count();
     assertTrue(warmer > 650 && warmer < 850, "warmer replica picked " + warmer + " times of 1000");
+  }
+
+  @Test
+  void randomDrawsAtMostSixteenReplicasWhenManyAreWarming() {
+    List<FakeCandidate> cold = FakeCandidate.replicas(1_000);
+    cold.forEach(c -> c.warmth = 1e-12);
+    TouchedCandidates replicas = new TouchedCandidates(cold);
+    Strategy strategy = new RandomPick(new SplittableRandom(1));
+
+    for (int i = 0; i < 100; i++) {
+      int touched = replicas.touchedByOnePick(strategy);
+      assertTrue(touched <= RandomPick.MAX_DRAWS, "pick " + i + " read " + touched + " replicas");
+    }
+  }
+
+  @Test
+  void randomFindsTheOneWarmReplicaOnlyWhenItIsDrawn() {
+    List<FakeCandidate> cold = FakeCandidate.replicas(1_000);
+    cold.forEach(c -> c.warmth = 1e-12);
+    cold.get(500).warmth = 1.0;
+    Strategy strategy = new RandomPick(new SplittableRandom(1));
+
+    // Sixteen draws of 1,000 include it with probability 1.6 % (all 1,000 draws did: 63 %).
+    long warm = IntStream.range(0, 10_000).filter(i -> strategy.pick(cold, null) == cold.get(500)).count();
+    assertTrue(warm > 100 && warm < 250, "the warm replica was picked " + warm + " times of 10,000");
   }
 
   @Test
