@@ -38,12 +38,19 @@ public interface Strategy {
     return new RandomPick();
   }
 
-  /** Smooth weighted round robin: shares proportional to replica weight × warmth. */
+  /**
+   * Weighted round robin by earliest-deadline-first scheduling (as Envoy): shares proportional to
+   * replica weight × warmth, a heavy replica's picks interleaved with the others'.
+   */
   static Strategy weightedRoundRobin() {
     return new WeightedRoundRobin();
   }
 
-  /** The replica with the fewest calls in flight (scaled by warmth), ties broken at random. */
+  /**
+   * The replica with the fewest calls in flight (scaled by warmth), ties broken at random. Compares
+   * every replica up to 16; beyond that, the least loaded of 16 drawn at random (power of d choices),
+   * so a pick costs the same at any number of replicas.
+   */
   static Strategy leastInFlight() {
     return new LeastInFlight();
   }

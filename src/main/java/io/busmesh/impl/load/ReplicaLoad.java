@@ -132,7 +132,8 @@ public final class ReplicaLoad {
   }
 
   public double warmth() {
-    return settings.slowStart().warmth(replica.startedAt(), clock.currentTimeMillis());
+    SlowStart slowStart = settings.slowStart();
+    return slowStart.isOn() ? slowStart.warmth(replica.startedAt(), clock.currentTimeMillis()) : 1.0;
   }
 
   public ReplicaStats stats() {

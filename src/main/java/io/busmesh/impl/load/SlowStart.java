@@ -20,6 +20,11 @@ public final class SlowStart {
     this.windowMillis = windowMillis;
   }
 
+  /** False when slow start is off: every replica is warm, and nobody needs to read the clock to know it. */
+  public boolean isOn() {
+    return windowMillis > 0;
+  }
+
   /** Warmth in [{@link #MIN_WARMTH}, 1] of a replica registered at {@code startedAtMillis}. */
   public double warmth(long startedAtMillis, long nowMillis) {
     if (windowMillis == 0) {
