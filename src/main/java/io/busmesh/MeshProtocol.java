@@ -35,9 +35,19 @@ public final class MeshProtocol {
   public static final String AUTH_TOKEN_HEADER = "auth-token";
   /** The call's deadline (epoch millis) that the balancer sends to the replica, which refuses work that arrives late. */
   public static final String DEADLINE_HEADER = "busmesh-deadline";
-  /** In a reply: calls the replica was still executing (this one excluded). Stripped before the caller sees the reply. */
+  /**
+   * Marks an attempt that is not the call's first (a failover or a backup request). Replicas count
+   * the calls and retries they receive per service, which their node shares, so that callers hold
+   * the service's retry budget cluster-wide.
+   */
+  public static final String RETRY_HEADER = "busmesh-retry";
+  /**
+   * In a reply: calls the replica was still executing (this one excluded). The mesh strips it from
+   * answers it relays itself; an attempt's answer that goes straight to the caller keeps it (generated
+   * proxies read only the body).
+   */
   public static final String SERVER_IN_FLIGHT_HEADER = "busmesh-in-flight";
-  /** In a reply: time the replica spent on the call, µs. Stripped before the caller sees the reply. */
+  /** In a reply: time the replica spent on the call, µs; like {@link #SERVER_IN_FLIGHT_HEADER}, it may reach the caller. */
   public static final String SERVICE_MICROS_HEADER = "busmesh-service-us";
 
   // Cluster maps

@@ -14,6 +14,7 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.replica.IdempotentMethods;
 import io.busmesh.impl.replica.ReplicaEndpoint;
+import io.busmesh.impl.replica.ServedReplicas;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.impl.trust.RecordSigner;
 import io.vertx.core.Closeable;
@@ -50,6 +51,8 @@ public final class MeshImpl implements Mesh {
   private final ReplicaRegistry registry;
   private final ControlPlane controlPlane;
   private final BalancerVerticle balancer;
+  /** The replicas this node serves, whose load its balancer shares. */
+  private final ServedReplicas served = new ServedReplicas();
   private final AtomicInteger replicaSequence = new AtomicInteger();
   private final Set<Publication> publications = ConcurrentHashMap.newKeySet();
   /** Closing Vert.x closes the mesh first, while the event bus still works, so replicas drain. */
@@ -61,7 +64,7 @@ public final class MeshImpl implements Mesh {
     this.options = options;
     this.controlPlane = controlPlane;
     this.registry = new ReplicaRegistry(vertx, controlPlane);
-    this.balancer = new BalancerVerticle(options, registry, controlPlane, Clock.SYSTEM);
+    this.balancer = new BalancerVerticle(options, registry, served, controlPlane, Clock.SYSTEM);
   }
 
   public static Future<Mesh> join(Vertx vertx, MeshOptions options) {
@@ -125,7 +128,7 @@ public final class MeshImpl implements Mesh {
       return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + service + "': "
           + e.getMessage(), e));
     }
-    return ReplicaEndpoint.publish(vertx, registry, replica, iface, impl, publishOptions, options.getDrainTimeoutMs())
+    return ReplicaEndpoint.publish(vertx, registry, served, replica, iface, impl, publishOptions, options.getDrainTimeoutMs())
         .map(publication -> {
           Publication tracked = new TrackedPublication(publication);
           publications.add(tracked);

@@ -13,6 +13,7 @@ import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.registry.ReplicaView;
+import io.busmesh.impl.replica.ServedReplicas;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.strategy.StrategyFactory;
 import io.vertx.core.Future;
@@ -51,6 +52,7 @@ public final class BalancerVerticle extends VerticleBase {
 
   private final MeshOptions options;
   private final ReplicaRegistry registry;
+  private final ServedReplicas served;
   private final ControlPlane controlPlane;
   private final Clock clock;
   /** Control-plane messages refused as malformed, unknown or unverified: logged at most once a minute. */
@@ -64,8 +66,11 @@ public final class BalancerVerticle extends VerticleBase {
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
 
-  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, ControlPlane controlPlane, Clock clock) {
+  /** @param served the replicas this node serves, whose load it shares */
+  public BalancerVerticle(MeshOptions options, ReplicaRegistry registry, ServedReplicas served, ControlPlane controlPlane,
+                          Clock clock) {
     this.options = options;
+    this.served = served;
     this.controlPlane = controlPlane;
     this.registry = registry;
     this.clock = clock;
@@ -81,8 +86,8 @@ public final class BalancerVerticle extends VerticleBase {
     viewKeeper = new ViewKeeper(context, registry, controlPlane, rejected,
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
-    loadSharing = new LoadSharing(context, new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
-        routes.clients()::all, routes::routes, registry::liveNodes);
+    loadSharing = new LoadSharing(context, registry.nodeId(), new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
+        served, routes.clients()::all, routes::routes, registry::liveNodes, clock);
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
     interceptor = new CallInterceptor(routes::activeRoute);
     vertx.eventBus().addOutboundInterceptor(interceptor);

@@ -4,6 +4,8 @@ import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.fault.ReplicaBreaker;
+import io.busmesh.impl.fault.ReplicaGoneException;
+import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
@@ -20,8 +22,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * This node's path to one replica: every attempt passes the replica's circuit breaker (which only
@@ -32,18 +33,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ReplicaClient implements AttemptTarget {
 
+  /** One answer in this many is read for the load figures it carries: reading a reply's headers decodes them all. */
+  private static final int LOAD_REPORT_SAMPLE = 8;
+
   private final EventBus eventBus;
   private final ReplyRelay relay;
-  private final Timers timers;
+  /** Attempts waiting for their answer: found there if they time out or the replica's node leaves. */
+  private final PendingAttempts pending;
+  private final Clock clock;
   private final ReplicaLoad load;
   private final ReplicaBreaker breaker;
-  /** Attempts waiting for their answer, so that they can be failed at once if the replica's node leaves. */
-  private final Set<Attempt> pending = ConcurrentHashMap.newKeySet();
 
-  ReplicaClient(EventBus eventBus, ReplyRelay relay, Timers timers, ReplicaLoad load, ReplicaBreaker breaker) {
+  ReplicaClient(EventBus eventBus, ReplyRelay relay, PendingAttempts pending, Clock clock, ReplicaLoad load,
+                ReplicaBreaker breaker) {
     this.eventBus = eventBus;
     this.relay = relay;
-    this.timers = timers;
+    this.pending = pending;
+    this.clock = clock;
     this.load = load;
     this.breaker = breaker;
   }
@@ -89,19 +95,24 @@ final class ReplicaClient implements AttemptTarget {
     }
   }
 
-  /** Sends the call's first attempt with the caller's own reply address; its answer comes back through {@link RelayedReplies}. */
+  /**
+   * Sends the call's first attempt with the caller's own reply address; its answer comes back through
+   * {@link RelayedReplies}, and its loop's sweep of {@link PendingAttempts} times it out.
+   */
   private void relay(RoutedCall call, long timeoutMs) {
-    Relayed attempt = new Relayed(call, load.callStarted(), ContextInternal.current());
+    long started = call.launchedNanos();
+    load.callStarted(started);
+    Relayed attempt = new Relayed(call, started, ContextInternal.current(), started + Math.max(1, timeoutMs) * 1_000_000);
     pending.add(attempt);
     call.relaying(attempt);
-    attempt.timer = timers.schedule(Math.max(1, timeoutMs), () -> attempt.end(null, new ReplyException(ReplyFailure.TIMEOUT,
-        "Timed out after waiting " + timeoutMs + " ms for replica " + load.replica().address()), false));
     relay.send(load.replica().address(), call.headers(), call.body(), call.replyAddress()).onComplete(attempt::sent);
   }
 
   /** @param probe the breaker's half-open probe to complete, which then judges the outcome; null: report it here */
   private void send(RoutedCall call, long timeoutMs, Promise<Message<Object>> probe) {
-    Requested attempt = new Requested(call, probe, load.callStarted(), ContextInternal.current());
+    long started = call.launchedNanos();
+    load.callStarted(started);
+    Requested attempt = new Requested(call, probe, started, ContextInternal.current());
     pending.add(attempt);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(call.headers());
     // A body that cannot be encoded is answered by the CallInterceptor with MALFORMED: the caller's
@@ -113,13 +124,6 @@ final class ReplicaClient implements AttemptTarget {
   public void sendOneWay(RoutedCall call) {
     load.oneWaySent();
     eventBus.send(load.replica().address(), call.body(), new DeliveryOptions().setHeaders(call.headers()));
-  }
-
-  /** Fails every attempt still waiting on this replica, e.g. because its node left the cluster; any thread. */
-  void failPending(Throwable cause) {
-    for (Attempt attempt : pending) {
-      attempt.context.runOnContext(v -> attempt.fail(cause));
-    }
   }
 
   @Override
@@ -157,17 +161,26 @@ final class ReplicaClient implements AttemptTarget {
    * answer, its timeout and the departure of the replica's node; then it is counted in the replica's
    * load, reported to its breaker, and the call hears of it.
    */
-  private abstract class Attempt {
+  private abstract class Attempt extends PendingAttempts.Attempt {
 
     final RoutedCall call;
     final long startedNanos;
-    final ContextInternal context;
     boolean ended; // touched only on the context
 
-    Attempt(RoutedCall call, long startedNanos, ContextInternal context) {
+    Attempt(RoutedCall call, long startedNanos, ContextInternal context, long deadlineNanos) {
+      super(context, deadlineNanos);
       this.call = call;
       this.startedNanos = startedNanos;
-      this.context = context;
+    }
+
+    @Override
+    String nodeId() {
+      return load.replica().nodeId();
+    }
+
+    @Override
+    void nodeLeft() {
+      fail(new ReplicaGoneException(load.replica().address(), load.replica().nodeId()));
     }
 
     abstract void fail(Throwable cause);
@@ -176,8 +189,11 @@ final class ReplicaClient implements AttemptTarget {
     AttemptFailure account(Message<Object> reply, Throwable failure) {
       pending.remove(this);
       if (failure == null) {
-        load.callEnded(startedNanos, Outcome.SUCCESS, LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER),
-            LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000);
+        // The replica's own figures, from a sample of its answers (see LOAD_REPORT_SAMPLE)
+        boolean read = ThreadLocalRandom.current().nextInt(LOAD_REPORT_SAMPLE) == 0;
+        load.callEnded(startedNanos, Outcome.SUCCESS,
+            read ? LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER) : -1,
+            read ? LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000 : -1);
         return null;
       }
       AttemptFailure kind = AttemptFailure.of(failure);
@@ -197,13 +213,13 @@ final class ReplicaClient implements AttemptTarget {
     }
   }
 
-  /** An attempt sent with {@code EventBus.request}: its own reply address, answered here. */
+  /** An attempt sent with {@code EventBus.request}: its own reply address and timeout, answered here. */
   private final class Requested extends Attempt implements Handler<AsyncResult<Message<Object>>> {
 
     private final Promise<Message<Object>> probe;
 
     Requested(RoutedCall call, Promise<Message<Object>> probe, long startedNanos, ContextInternal context) {
-      super(call, startedNanos, context);
+      super(call, startedNanos, context, NO_DEADLINE);
       this.probe = probe;
     }
 
@@ -223,6 +239,11 @@ final class ReplicaClient implements AttemptTarget {
     }
 
     @Override
+    void timedOut() {
+      // The request's own timeout answers it.
+    }
+
+    @Override
     void fail(Throwable cause) {
       handle(Future.failedFuture(cause));
     }
@@ -231,10 +252,8 @@ final class ReplicaClient implements AttemptTarget {
   /** An attempt sent with the caller's reply address: its answer is seen on its way to the caller. */
   private final class Relayed extends Attempt implements RelayedAttempt {
 
-    long timer = -1;
-
-    Relayed(RoutedCall call, long startedNanos, ContextInternal context) {
-      super(call, startedNanos, context);
+    Relayed(RoutedCall call, long startedNanos, ContextInternal context, long deadlineNanos) {
+      super(call, startedNanos, context, deadlineNanos);
     }
 
     @Override
@@ -256,6 +275,12 @@ final class ReplicaClient implements AttemptTarget {
     }
 
     @Override
+    void timedOut() {
+      end(null, new ReplyException(ReplyFailure.TIMEOUT, "No answer from replica " + load.replica().address()
+          + " within " + (deadlineNanos - startedNanos) / 1_000_000 + " ms"), false);
+    }
+
+    @Override
     void fail(Throwable cause) {
       end(null, cause, false);
     }
@@ -265,7 +290,6 @@ final class ReplicaClient implements AttemptTarget {
         return false;
       }
       ended = true;
-      timers.cancel(timer);
       AttemptFailure kind = account(reply, failure);
       report(kind, failure);
       return call.attemptEnded(ReplicaClient.this, reply, failure, relayedAnswer);

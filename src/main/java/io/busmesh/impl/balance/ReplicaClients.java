@@ -43,7 +43,7 @@ final class ReplicaClients {
   private final BiConsumer<Replica, CircuitBreakerState> onBreakerChange;
   private final Consumer<String> onCreated;
   private final ReplyRelay relay;
-  private final Timers timers;
+  private final PendingAttempts pending;
   private final Map<String, ReplicaClient> byAddress = new ConcurrentHashMap<>();
   private final Set<String> departed = new LinkedHashSet<>();
 
@@ -61,7 +61,7 @@ final class ReplicaClients {
     this.onBreakerChange = onBreakerChange;
     this.onCreated = onCreated;
     this.relay = ReplyRelay.of(vertx.eventBus());
-    this.timers = Timers.of(vertx);
+    this.pending = new PendingAttempts(clock);
   }
 
   /** The client of {@code replica}, made now if this node has none. */
@@ -83,6 +83,11 @@ final class ReplicaClients {
 
   Collection<ReplicaClient> all() {
     return byAddress.values();
+  }
+
+  /** Fails at once, each on its own loop, the attempts in flight to replicas of a node that left: no answer will come. */
+  void nodeLeft(String nodeId) {
+    pending.nodeLeft(nodeId);
   }
 
   /**
@@ -113,6 +118,6 @@ final class ReplicaClients {
     ReplicaBreaker breaker = ReplicaBreaker.create("busmesh:" + replica.address(), vertx,
         BreakerSettings.options(service.getBreaker()), cause -> AttemptFailure.of(cause).isFault(),
         state -> loop.runOnContext(v -> onBreakerChange.accept(replica, state)));
-    return new ReplicaClient(vertx.eventBus(), relay, timers, new ReplicaLoad(replica, clock, settings, window), breaker);
+    return new ReplicaClient(vertx.eventBus(), relay, pending, clock, new ReplicaLoad(replica, clock, settings, window), breaker);
   }
 }

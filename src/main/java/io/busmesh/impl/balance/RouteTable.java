@@ -3,7 +3,6 @@ package io.busmesh.impl.balance;
 import io.busmesh.MeshOptions;
 import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
-import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
@@ -172,11 +171,7 @@ final class RouteTable {
 
   /** Fails at once the attempts in flight to replicas of a node that left: their answers will never come. */
   void nodeLeft(String departedNode) {
-    for (ReplicaClient client : clients.all()) {
-      if (client.replica().nodeId().equals(departedNode)) {
-        client.failPending(new ReplicaGoneException(client.replica().address(), departedNode));
-      }
-    }
+    clients.nodeLeft(departedNode);
   }
 
   /** Recomputes availability and panic of every active service and publishes each route's snapshot. */

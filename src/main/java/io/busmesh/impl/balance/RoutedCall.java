@@ -44,6 +44,8 @@ final class RoutedCall implements CallInfo {
   private final Clock clock;
   private final long startedNanos;
   private final long deadlineNanos;
+  /** When the latest attempt was launched. */
+  private long launchedNanos;
   private final List<AttemptTarget> tried = new ArrayList<>(2);
   /** Picks whose breaker refused the attempt without sending it (open, or half-open with its probe under way). */
   private int refused;
@@ -77,7 +79,7 @@ final class RoutedCall implements CallInfo {
       sendOneWay();
       return;
     }
-    route.budget().called();
+    route.budget().called(startedNanos);
     if (launch()) {
       scheduleHedge();
     }
@@ -101,7 +103,11 @@ final class RoutedCall implements CallInfo {
   private boolean launch() {
     RouteSnapshot snapshot = route.snapshot();
     List<AttemptTarget> candidates = untried(snapshot.available());
-    long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000;
+    if (!tried.isEmpty()) {
+      headers.set(MeshProtocol.RETRY_HEADER, "1"); // replicas count retries apart, for the cluster-wide retry budget
+    }
+    launchedNanos = tried.isEmpty() ? startedNanos : clock.nanoTime(); // the first attempt starts with the call
+    long remainingMs = (deadlineNanos - launchedNanos) / 1_000_000;
     if (outstanding > 0 && (candidates.isEmpty() || remainingMs < 1)) {
       return false; // no backup possible; the attempt under way decides
     }
@@ -188,11 +194,11 @@ final class RoutedCall implements CallInfo {
       if (trigger != null) {
         trigger.record(clock.nanoTime() - startedNanos);
       }
-      LoadHeaders.strip(reply.headers());
       end();
       if (relayedAnswer) {
-        return true;
+        return true; // as the replica sent it: reading its headers to strip them would decode them all
       }
+      LoadHeaders.strip(reply.headers());
       if (reply.headers().isEmpty()) {
         call.reply(reply.body());
       } else {
@@ -267,7 +273,6 @@ final class RoutedCall implements CallInfo {
     if (done || answer.body() instanceof ReplyException) {
       return false; // a late failure: the attempt under way decides
     }
-    LoadHeaders.strip(answer.headers());
     end(); // a late success: the first answer wins, as it would for a hedged call
     return true;
   }
@@ -291,6 +296,11 @@ final class RoutedCall implements CallInfo {
   @Override
   public JsonObject arguments() {
     return body instanceof JsonObject arguments ? arguments : null;
+  }
+
+  /** When the attempt being sent was launched, by the route's clock. */
+  long launchedNanos() {
+    return launchedNanos;
   }
 
   /** The call's body as the caller sent it, which every attempt carries. */

@@ -38,7 +38,12 @@ public final class RetryBudget {
 
   /** Counts a call (its first attempt). */
   public void called() {
-    calls.add(second());
+    called(clock.nanoTime());
+  }
+
+  /** Counts a call made at {@code nowNanos}, read from the budget's clock by the caller. */
+  public void called(long nowNanos) {
+    calls.add(nowNanos / 1_000_000_000L);
   }
 
   /** Takes one retry from the budget if it has one; false means: do not retry. */

@@ -8,19 +8,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * high 32 bits and its count in the low 32, so moving a bucket on to a new second and counting in it
  * is one compare-and-set, and no increment is ever lost to a concurrent reset.
  */
-final class SecondsWindow {
+public final class SecondsWindow {
 
   private static final long COUNT_MASK = 0xffff_ffffL;
 
   private final AtomicLongArray buckets;
 
   /** @param seconds the window's span */
-  SecondsWindow(int seconds) {
+  public SecondsWindow(int seconds) {
     this.buckets = new AtomicLongArray(seconds);
   }
 
   /** Counts one event at {@code second} (e.g. nanoTime / 10⁹). */
-  void add(long second) {
+  public void add(long second) {
     int index = (int) Math.floorMod(second, (long) buckets.length());
     long stamp = second & COUNT_MASK;
     while (true) {
@@ -36,7 +36,7 @@ final class SecondsWindow {
   }
 
   /** Events in the window that ends at {@code second}, that second included. */
-  long sum(long second) {
+  public long sum(long second) {
     long stamp = second & COUNT_MASK;
     long total = 0;
     for (int i = 0; i < buckets.length(); i++) {

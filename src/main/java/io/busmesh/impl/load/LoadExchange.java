@@ -1,7 +1,9 @@
 package io.busmesh.impl.load;
 
 import io.busmesh.MeshProtocol;
+import io.busmesh.Replica;
 import io.busmesh.impl.log.LogText;
+import io.busmesh.impl.replica.ServedReplicas;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.impl.trust.SignedRecord;
 import io.vertx.core.Future;
@@ -11,30 +13,34 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Shares in-flight counts, and each service's retry-budget counts, between balancers through a
- * cluster map, off the path of every call.
- * Each node writes its own entry (key: its node id, so a departed node's entry is simply ignored
- * and deleted) only when its counts changed, and reads the other live nodes' entries. An entry of
- * {@link MeshProtocol#LOAD_MAP} is {@code {"node": its writer, "at": epoch millis, "inFlight": {replica
- * address: count}, "budget": {service: [calls, retries]}}}, the budget counts over the node's budget
- * window, sealed by the writer's {@link ControlPlane}; what another node wrote is range-checked by
- * {@link NodeLoad} before use.
+ * Shares the load of each node's replicas through a cluster map, off the path of every call. The
+ * figures come from the replicas themselves, which see every caller's calls: a node that serves
+ * replicas writes one entry (key: its node id), only when its figures changed,
+ * <pre>{"node": its id, "at": epoch millis, "inFlight": {replica address: calls executing},
+ *  "budget": {service: [first attempts, retries]}}</pre>
+ * the budget counted by its replicas over the retry-budget window, sealed by its {@link ControlPlane}.
+ * A caller reads only the entries of the nodes that serve replicas of the services it calls, and takes
+ * from each only what it says of that node's own replicas and services, range-checked by
+ * {@link NodeLoad}. So a node's cost per period grows with the replicas it calls, not with the size of
+ * the cluster, and no entry speaks for another node's replicas.
  */
 public final class LoadExchange {
 
   private final String nodeId;
   private final Clock clock;
   private final Future<AsyncMap<String, JsonObject>> map;
-  private Map<String, Long> lastPublished = Map.of();
-  private Map<String, List<Long>> lastBudgets = Map.of();
   private final ControlPlane controlPlane;
+  private Map<String, Long> lastInFlight = Map.of();
+  private Map<String, List<Long>> lastBudgets = Map.of();
   /** Per node, the time of its newest entry used: an older one read later is a replay. */
   private final Map<String, Long> newestSeen = new ConcurrentHashMap<>();
 
@@ -45,71 +51,99 @@ public final class LoadExchange {
     this.map = vertx.sharedData().getAsyncMap(MeshProtocol.LOAD_MAP);
   }
 
-  /**
-   * Writes this node's counts (zeros left out) if they differ from what it last wrote.
-   *
-   * @param budgets per service, this node's [calls, retries] in its retry-budget window
-   */
-  public Future<Void> publish(Map<String, Long> inFlightByReplica, Map<String, List<Long>> budgets) {
-    if (inFlightByReplica.equals(lastPublished) && budgets.equals(lastBudgets)) {
+  /** Writes the load of this node's replicas (zeros left out) if it differs from what it last wrote. */
+  public Future<Void> publish(Collection<ServedReplicas.Load> served) {
+    Map<String, Long> inFlight = new HashMap<>();
+    Map<String, long[]> budgets = new HashMap<>();
+    for (ServedReplicas.Load load : served) {
+      if (load.inFlight() > 0) {
+        inFlight.put(load.replica().address(), (long) load.inFlight());
+      }
+      if (load.calls() > 0 || load.retries() > 0) {
+        long[] budget = budgets.computeIfAbsent(load.replica().service(), s -> new long[2]);
+        budget[0] += load.calls();
+        budget[1] += load.retries();
+      }
+    }
+    Map<String, List<Long>> budgetLists = new HashMap<>();
+    budgets.forEach((service, pair) -> budgetLists.put(service, List.of(pair[0], pair[1])));
+    if (inFlight.equals(lastInFlight) && budgetLists.equals(lastBudgets)) {
       return Future.succeededFuture();
     }
-    Map<String, Long> snapshot = Map.copyOf(inFlightByReplica);
-    Map<String, List<Long>> budgetSnapshot = Map.copyOf(budgets);
     JsonObject counts = new JsonObject();
-    snapshot.forEach(counts::put);
+    inFlight.forEach(counts::put);
     JsonObject budgetJson = new JsonObject();
-    budgetSnapshot.forEach((service, pair) -> budgetJson.put(service, new JsonArray(pair)));
+    budgetLists.forEach((service, pair) -> budgetJson.put(service, new JsonArray(pair)));
     JsonObject entry = controlPlane.seal(ControlPlane.LOAD, new JsonObject().put("node", nodeId)
         .put("at", clock.currentTimeMillis()).put("inFlight", counts).put("budget", budgetJson));
     return map.compose(m -> m.put(nodeId, entry)).onSuccess(v -> {
-      lastPublished = snapshot;
-      lastBudgets = budgetSnapshot;
+      lastInFlight = inFlight;
+      lastBudgets = budgetLists;
     });
   }
 
-  /** Reads the entries of {@code liveNodes} other than this one and sums their counts per replica. */
-  public Future<RemoteLoad> read(Set<String> liveNodes) {
+  /**
+   * Reads the entries of the nodes in {@code replicasByNode} (other than this one), keeping of each
+   * the figures of the replicas listed for that node and of the services they serve.
+   */
+  public Future<RemoteLoad> read(Map<String, ? extends Collection<Replica>> replicasByNode) {
     long startedNanos = clock.nanoTime();
     return map.compose(m -> {
+      List<String> nodes = new ArrayList<>();
       List<Future<JsonObject>> reads = new ArrayList<>();
-      List<String> readFrom = new ArrayList<>();
-      for (String node : liveNodes) {
-        if (!node.equals(nodeId)) {
-          reads.add(m.get(node));
-          readFrom.add(node);
-        }
-      }
+      replicasByNode.keySet().stream().filter(node -> !node.equals(nodeId)).forEach(node -> {
+        nodes.add(node);
+        reads.add(m.get(node));
+      });
       return Future.all(reads).map(done -> {
-        Map<String, Long> sums = new HashMap<>();
-        Map<String, long[]> budgetSums = new HashMap<>();
+        Map<String, Long> inFlight = new HashMap<>();
+        Map<String, long[]> budgets = new HashMap<>();
         for (int i = 0; i < reads.size(); i++) {
-          Object entry = reads.get(i).result();
-          String node = readFrom.get(i);
-          if (entry == null) {
-            continue;
+          String node = nodes.get(i);
+          NodeLoad load = valid(reads.get(i).result(), node);
+          if (load != null) {
+            take(load, replicasByNode.get(node), inFlight, budgets);
           }
-          SignedRecord record = controlPlane.open(ControlPlane.LOAD, entry, "the load entry of node " + LogText.quote(node));
-          if (record == null || !fromItsNode(record.payload(), node)) {
-            continue;
-          }
-          NodeLoad load = NodeLoad.parse(record.payload());
-          if (load == null) {
-            controlPlane.reject("Ignored another node's load entry: it is not a valid " + MeshProtocol.LOAD_MAP + " entry"
-                + " (in-flight counts 0.." + NodeLoad.MAX_IN_FLIGHT + ", budget counts 0 ≤ calls ≤ "
-                + NodeLoad.MAX_CALLS + ", retries ≤ " + NodeLoad.MAX_RETRIES_PER_CALL + " per call)");
-            continue;
-          }
-          load.inFlight().forEach((replica, count) -> sums.merge(replica, count, Long::sum));
-          load.budgets().forEach((service, pair) -> {
-            long[] sum = budgetSums.computeIfAbsent(service, k -> new long[2]);
-            sum[0] += pair[0];
-            sum[1] += pair[1];
-          });
         }
-        return new RemoteLoad(sums, budgetSums, startedNanos);
+        return new RemoteLoad(inFlight, budgets, startedNanos);
       });
     });
+  }
+
+  /** Keeps what {@code load} says of {@code replicas} (that node's own) and of the services they serve. */
+  private static void take(NodeLoad load, Collection<Replica> replicas, Map<String, Long> inFlight,
+                           Map<String, long[]> budgets) {
+    Set<String> services = new HashSet<>();
+    for (Replica replica : replicas) {
+      inFlight.put(replica.address(), load.inFlight().getOrDefault(replica.address(), 0L));
+      services.add(replica.service());
+    }
+    for (String service : services) {
+      long[] pair = load.budgets().get(service);
+      if (pair != null) {
+        long[] sum = budgets.computeIfAbsent(service, s -> new long[2]);
+        sum[0] += pair[0];
+        sum[1] += pair[1];
+      }
+    }
+  }
+
+  /** The figures of node {@code node}'s entry, if it is one, signed by that node, recent and in range; else null. */
+  private NodeLoad valid(Object entry, String node) {
+    if (entry == null) {
+      return null;
+    }
+    SignedRecord record = controlPlane.open(ControlPlane.LOAD, entry, "the load entry of node " + LogText.quote(node));
+    if (record == null || !fromItsNode(record.payload(), node)) {
+      return null;
+    }
+    NodeLoad load = NodeLoad.parse(record.payload());
+    if (load == null) {
+      controlPlane.reject("Ignored the load entry of node " + LogText.quote(node) + ": it is not a valid "
+          + MeshProtocol.LOAD_MAP + " entry (in-flight counts 0.." + NodeLoad.MAX_IN_FLIGHT + ", budget counts 0.."
+          + NodeLoad.MAX_CALLS + " calls and " + NodeLoad.MAX_RETRIES + " retries)");
+    }
+    return load;
   }
 
   /**

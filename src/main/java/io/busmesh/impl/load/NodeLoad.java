@@ -13,19 +13,20 @@ import java.util.Map;
  * (in-flight counts) and retries (budget counts), so a negative or absurd figure, or an entry too
  * large to be real, invalidates the whole entry rather than being used.
  *
- * @param inFlight per replica address, that node's calls in flight
- * @param budgets  per service, that node's {calls, retries} in its budget window
+ * @param inFlight per replica address of that node, the calls its replica is executing
+ * @param budgets  per service it serves, the {first attempts, retries} its replicas received in the budget window
  */
 record NodeLoad(Map<String, Long> inFlight, Map<String, long[]> budgets) {
 
-  /** More calls in flight from one node to one replica than any node can hold (maxInFlight is capped lower). */
+  /** More calls executing at one replica than it can hold. */
   static final long MAX_IN_FLIGHT = 1_000_000;
-  /** More calls in one budget window than one node can make. */
+  /** More calls in one budget window than the replicas of one node can take. */
   static final long MAX_CALLS = 1_000_000_000;
-  /** Each call has at most maxAttempts − 1 retries. */
-  static final long MAX_RETRIES_PER_CALL = ServiceOptions.MAX_ATTEMPTS_LIMIT - 1;
-  /** Retries whose calls fell in the previous window. */
-  static final long RETRY_SLACK = 100;
+  /**
+   * More retries than that many calls can make (each at most maxAttempts − 1). Not checked against the
+   * same entry's calls: a replica that others fail over to receives more retries than first attempts.
+   */
+  static final long MAX_RETRIES = MAX_CALLS * (ServiceOptions.MAX_ATTEMPTS_LIMIT - 1);
   /** More replicas or services than one entry may name. */
   static final int MAX_KEYS = 100_000;
 
@@ -63,7 +64,7 @@ record NodeLoad(Map<String, Long> inFlight, Map<String, long[]> budgets) {
         }
         long calls = wholeNumber(pair.getValue(0));
         long retries = wholeNumber(pair.getValue(1));
-        if (calls < 0 || calls > MAX_CALLS || retries < 0 || retries > calls * MAX_RETRIES_PER_CALL + RETRY_SLACK) {
+        if (calls < 0 || calls > MAX_CALLS || retries < 0 || retries > MAX_RETRIES) {
           return null;
         }
         budgets.put(e.getKey(), new long[] {calls, retries});

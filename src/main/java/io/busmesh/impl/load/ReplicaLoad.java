@@ -35,9 +35,12 @@ public final class ReplicaLoad {
   private final LongAdder failed = new LongAdder();
   private volatile long lastSentNanos = NEVER;
   private volatile long remoteInFlight;
-  /** The replica's own count from a reply, and when it came; a torn pair only mistimes one report. */
-  private volatile long reportedInFlight;
-  private volatile long reportedAtNanos = NEVER;
+  /**
+   * The replica's own count from a recent reply, or -1 when there is none fresher than its time to
+   * live (see {@link #expireReport}), and when it came; a torn pair only mistimes one report.
+   */
+  private volatile long reportedInFlight = -1;
+  private volatile long reportedAtNanos;
 
   /** @param window this replica's window of recent attempts, tracking the 0.5 and 0.99 latency percentiles */
   public ReplicaLoad(Replica replica, Clock clock, LoadSettings settings, CallWindow window) {
@@ -55,12 +58,10 @@ public final class ReplicaLoad {
     return replica;
   }
 
-  /** Counts a call sent; returns its start time for {@link #callEnded}. */
-  public long callStarted() {
+  /** Counts a call sent at {@code nowNanos} (the caller's reading of the clock, so as not to read it twice). */
+  public void callStarted(long nowNanos) {
     localInFlight.incrementAndGet();
-    long now = clock.nanoTime();
-    lastSentNanos = now;
-    return now;
+    lastSentNanos = nowNanos;
   }
 
   /** Counts a fire-and-forget call sent: over at once, with no latency or outcome to learn from. */
@@ -88,9 +89,9 @@ public final class ReplicaLoad {
     }
     errors.record(outcome != Outcome.SUCCESS, now);
     window.record(elapsed, outcome != Outcome.SUCCESS, outcome == Outcome.FAULT);
-    if (serverInFlight >= 0) {
-      reportedInFlight = serverInFlight;
+    if (serverInFlight >= 0 && settings.reportTtlNanos() >= 0) {
       reportedAtNanos = now;
+      reportedInFlight = serverInFlight;
     }
     if (serviceNanos >= 0) {
       serviceTime.observe(serviceNanos, now);
@@ -109,14 +110,19 @@ public final class ReplicaLoad {
   /**
    * Cluster-wide calls in flight: this node's live count plus the others' shared counts, or the
    * replica's own count from a recent reply when that is higher (it already includes every caller).
+   * Read on every pick, so it reads no clock: stale reports are dropped by {@link #expireReport}.
    */
   public double clusterInFlight() {
     long shared = localInFlight.get() + remoteInFlight;
-    long reportedAt = reportedAtNanos;
-    if (reportedAt != NEVER && settings.reportTtlNanos() >= 0 && clock.nanoTime() - reportedAt <= settings.reportTtlNanos()) {
-      return Math.max(shared, reportedInFlight);
+    long reported = reportedInFlight;
+    return reported > shared ? reported : shared;
+  }
+
+  /** Drops the replica's own count if it is older than its time to live; the balancer's loop does it every share period. */
+  public void expireReport(long nowNanos) {
+    if (reportedInFlight >= 0 && nowNanos - reportedAtNanos > settings.reportTtlNanos()) {
+      reportedInFlight = -1;
     }
-    return shared;
   }
 
   public double latencyEwmaNanos() {

@@ -11,6 +11,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceInterceptor;
 
+import io.busmesh.impl.fault.SecondsWindow;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * callers), installed as a service-proxy interceptor: it rejects a malformed message with a clear
  * error (so the generated handler never sees it), refuses calls that arrive late or after the replica
  * started closing (they never run, so the caller's mesh may run them elsewhere), and counts the calls
- * in progress, which lets a closing replica wait for them.
+ * in progress, which lets a closing replica wait for them and which its node shares as the replica's
+ * load, and the calls and retries it received over the retry-budget window, which its node shares
+ * for the callers' budgets.
  */
 final class CallGuard implements ServiceInterceptor {
 
   private final String service;
   private final String address;
+  /** The window over which calls and retries are counted (the callers' retry budget window). */
+  static final int BUDGET_WINDOW_SECONDS = 10;
+
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final SecondsWindow calls = new SecondsWindow(BUDGET_WINDOW_SECONDS);
+  private final SecondsWindow retries = new SecondsWindow(BUDGET_WINDOW_SECONDS);
   private volatile boolean draining;
   private volatile Promise<Void> idle;
   private final Set<String> methods;
@@ -61,6 +70,7 @@ final class CallGuard implements ServiceInterceptor {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.DEADLINE_EXCEEDED,
           "Call to replica " + address + " of service '" + service + "' arrived after its deadline; it was not run"));
     }
+    (call.headers().contains(MeshProtocol.RETRY_HEADER) ? retries : calls).add(second());
     // Counted before the check, so that a closing replica either sees this call or this call sees it closing.
     inFlight.incrementAndGet();
     if (draining) {
@@ -81,6 +91,20 @@ final class CallGuard implements ServiceInterceptor {
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /** First attempts received over the last {@value #BUDGET_WINDOW_SECONDS} s. */
+  long windowCalls() {
+    return calls.sum(second());
+  }
+
+  /** Retries (attempts marked {@link MeshProtocol#RETRY_HEADER}) received over the same window. */
+  long windowRetries() {
+    return retries.sum(second());
+  }
+
+  private static long second() {
+    return System.nanoTime() / 1_000_000_000L;
   }
 
   /** From now on, refuses every call that arrives (no balancer routes here any more). */

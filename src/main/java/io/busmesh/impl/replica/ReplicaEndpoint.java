@@ -23,16 +23,18 @@ public final class ReplicaEndpoint implements Publication {
 
   private final Vertx vertx;
   private final ReplicaRegistry registry;
+  private final ServedReplicas served;
   private final Replica replica;
   private final CallGuard guard;
   private final MessageConsumer<JsonObject> consumer;
   private final long drainTimeoutMs;
   private Future<Void> closing;
 
-  private ReplicaEndpoint(Vertx vertx, ReplicaRegistry registry, Replica replica, CallGuard guard,
+  private ReplicaEndpoint(Vertx vertx, ReplicaRegistry registry, ServedReplicas served, Replica replica, CallGuard guard,
                           MessageConsumer<JsonObject> consumer, long drainTimeoutMs) {
     this.vertx = vertx;
     this.registry = registry;
+    this.served = served;
     this.replica = replica;
     this.guard = guard;
     this.consumer = consumer;
@@ -44,8 +46,9 @@ public final class ReplicaEndpoint implements Publication {
    * waits until the binding is known cluster-wide, then registers the replica, so no balancer learns
    * of it before it can answer.
    */
-  public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, Replica replica,
-                                                Class<T> iface, T impl, PublishOptions options, long drainTimeoutMs) {
+  public static <T> Future<Publication> publish(Vertx vertx, ReplicaRegistry registry, ServedReplicas served,
+                                                Replica replica, Class<T> iface, T impl, PublishOptions options,
+                                                long drainTimeoutMs) {
     if (options.getAuthentication() == null && options.getRequiredAuthorization() != null) {
       return Future.failedFuture(new IllegalArgumentException("Cannot publish a replica of service '" + replica.service()
           + "': its PublishOptions require an authorization but no authentication, and a call with no authenticated"
@@ -61,10 +64,13 @@ public final class ReplicaEndpoint implements Publication {
       return Future.failedFuture(e);
     }
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(replica.address(), dispatcher);
-    ReplicaEndpoint endpoint = new ReplicaEndpoint(vertx, registry, replica, guard, consumer, drainTimeoutMs);
+    ReplicaEndpoint endpoint = new ReplicaEndpoint(vertx, registry, served, replica, guard, consumer, drainTimeoutMs);
     return consumer.completion()
         .compose(v -> registry.add(replica))
-        .map(v -> (Publication) endpoint)
+        .map(v -> {
+          served.add(endpoint);
+          return (Publication) endpoint;
+        })
         .onFailure(err -> consumer.unregister());
   }
 
@@ -76,6 +82,11 @@ public final class ReplicaEndpoint implements Publication {
   @Override
   public int inFlight() {
     return guard.inFlight();
+  }
+
+  /** The load this replica sees, shared by its node with the callers. */
+  ServedReplicas.Load load() {
+    return new ServedReplicas.Load(replica, guard.inFlight(), guard.windowCalls(), guard.windowRetries());
   }
 
   @Override
@@ -97,7 +108,8 @@ public final class ReplicaEndpoint implements Publication {
             log.warn("Closing before the drain ended: " + err.getMessage());
             return Future.succeededFuture();
           })
-          .compose(v -> consumer.unregister());
+          .compose(v -> consumer.unregister())
+          .onComplete(ar -> served.remove(this));
     }
     return closing;
   }

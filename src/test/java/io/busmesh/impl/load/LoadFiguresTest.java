@@ -81,16 +81,21 @@ class LoadFiguresTest {
     Replica replica = new Replica("s", "r1", "n1", 1, "", clock.currentTimeMillis(), null);
     ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
 
-    long first = load.callStarted();
-    load.callStarted();
+    long first = clock.nanoTime();
+    load.callStarted(first);
+    load.callStarted(clock.nanoTime());
     load.setRemoteInFlight(5);
     assertEquals(7, load.clusterInFlight(), "2 of ours + 5 of the others");
 
     load.callEnded(first, Outcome.SUCCESS, 20, 1_000);
     assertEquals(20, load.clusterInFlight(), "the replica's own recent count wins when higher");
 
-    clock.advance(Duration.ofMillis(201));
-    assertEquals(6, load.clusterInFlight(), "a self-report older than its time to live is ignored");
+    clock.advance(Duration.ofMillis(199));
+    load.expireReport(clock.nanoTime()); // the balancer's loop expires reports every share period
+    assertEquals(20, load.clusterInFlight(), "still within its time to live");
+    clock.advance(Duration.ofMillis(2));
+    load.expireReport(clock.nanoTime());
+    assertEquals(6, load.clusterInFlight(), "a self-report older than its time to live is dropped");
     assertEquals(1, load.localInFlight());
   }
 
@@ -100,7 +105,8 @@ class LoadFiguresTest {
     ReplicaLoad load = new ReplicaLoad(replica, clock, new LoadSettings(10_000 * MS, 200 * MS, new SlowStart(0)), window("r1"));
     Outcome[] outcomes = {Outcome.SUCCESS, Outcome.SUCCESS, Outcome.APPLICATION_ERROR, Outcome.FAULT};
     for (Outcome outcome : outcomes) {
-      long started = load.callStarted();
+      long started = clock.nanoTime();
+      load.callStarted(started);
       clock.advance(Duration.ofMillis(2));
       load.callEnded(started, outcome, -1, -1);
     }
