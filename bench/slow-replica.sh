@@ -88,6 +88,7 @@ for ((run = 1; run <= RUNS; run++)); do
       timeout --kill-after=10 240 java $(java_flags "$cluster") -cp "$CALLER_CP" io.busmesh.launcher.MeshLauncher \
         io.busmesh.bench.SlowReplicaCaller -cluster -cluster-host 127.0.0.1 -conf "$conf" >"$log" 2>&1 \
         || { echo "busmesh-bench: the caller failed ($scenario, $strategy):" >&2; tail -20 "$log" >&2; exit 1; }
+      grep '^busmesh-bench:' "$log" >&2 || true
       line=$(grep '^{"benchmark":"busmesh-slow-replica"' "$log" | tail -1)
       echo "$line"
       results+=("$line")

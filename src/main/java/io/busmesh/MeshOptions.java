@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * "mesh": {
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
  *   "shareInFlight": true, "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
- *   "defaults": {"strategy": "p2c", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
+ *   "defaults": {"strategy": "adaptive", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
  *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"}
  * }}</pre>

@@ -42,6 +42,12 @@ public final class MeshProtocol {
    */
   public static final String RETRY_HEADER = "busmesh-retry";
   /**
+   * Marks a ping a balancer sends a replica when it enters its view, so that the event-bus connection
+   * to the replica's node is open before the first call. The replica answers it at once, with no body,
+   * without running anything.
+   */
+  public static final String PING_HEADER = "busmesh-ping";
+  /**
    * In a reply: calls the replica was still executing (this one excluded). The mesh strips it from
    * answers it relays itself; an attempt's answer that goes straight to the caller keeps it (generated
    * proxies read only the body).

@@ -18,7 +18,7 @@ import java.util.Set;
 public class ServiceOptions {
 
   /** Power of two choices on in-flight calls: O(1) per call and an even spread without coordination. */
-  public static final String DEFAULT_STRATEGY = "p2c";
+  public static final String DEFAULT_STRATEGY = "adaptive";
   public static final long DEFAULT_CALL_TIMEOUT_MS = 10_000;
   /** Slow start is opt-in, as in Envoy: a ramp delays full use of capacity that may be warm already. */
   public static final long DEFAULT_SLOW_START_MS = 0;

@@ -19,7 +19,7 @@ class MeshOptionsTest {
     assertEquals(2_000, options.getDrainTimeoutMs());
     assertEquals("random", options.forService("calculator").getStrategy());
     assertEquals(3_000, options.forService("calculator").getCallTimeoutMs());
-    assertEquals("p2c", options.forService("billing").getStrategy());
+    assertEquals("adaptive", options.forService("billing").getStrategy());
     assertEquals(options.toJson(), new MeshOptions(options.toJson()).toJson());
   }
 

@@ -51,7 +51,9 @@ public class SlowReplicaCaller extends VerticleBase {
           long maxNanos = TimeUnit.SECONDS.toNanos(MAX_SECONDS_PER_RUN);
           return LoadRunner.run(path, concurrency, firstCalls, maxNanos).compose(first -> {
             long[] slowAfterFirst = attempts(mesh.stats(service), slow);
-            return LoadRunner.run(path, concurrency, calls - firstCalls, maxNanos).map(rest -> {
+            return LoadRunner.run(path, concurrency, calls - firstCalls, maxNanos).compose(rest -> mesh.metrics(service)
+                .map(metrics -> {
+              System.err.println("busmesh-bench: metrics at the end: " + metrics.toJson().encode());
               long[] slowAtEnd = attempts(mesh.stats(service), slow);
               Histogram all = first.latencyNanos().copy();
               all.add(rest.latencyNanos());
@@ -60,9 +62,10 @@ public class SlowReplicaCaller extends VerticleBase {
                   .put("strategy", meshOptions.forService(service).getStrategy())
                   .put("slowReplica", slow)
                   .put("failed", first.failed() + rest.failed())
+                  .put("firstError", first.firstError() != null ? first.firstError() : rest.firstError())
                   .put("first", figures(first.succeeded(), slowAfterFirst, first.latencyNanos(), first.elapsedNanos()))
                   .put("all", figures(first.succeeded() + rest.succeeded(), slowAtEnd, all, elapsed));
-            });
+            }));
           });
         }))
         .onComplete(ar -> {

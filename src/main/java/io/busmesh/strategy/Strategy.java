@@ -55,7 +55,7 @@ public interface Strategy {
     return new LeastInFlight();
   }
 
-  /** Of two random replicas, the less loaded: the default strategy. */
+  /** Of two random replicas, the less loaded. */
   static Strategy powerOfTwoChoices() {
     return new PowerOfTwoChoices();
   }
@@ -75,7 +75,10 @@ public interface Strategy {
     return new ConsistentHash(HashKey.parse(hashKey), new SplittableRandom());
   }
 
-  /** Of two random replicas, the one with the lower cost in latency, load and error rate together. */
+  /**
+   * Of two random replicas, the less loaded, unless one is much slower or failing more than the other:
+   * the default strategy (see the README's "Choosing a strategy").
+   */
   static Strategy adaptive() {
     return new Adaptive();
   }

@@ -124,7 +124,7 @@ class RogueMemberTest {
     rogue.eventBus().publish(MeshProtocol.STRATEGY_CONTROL_ADDRESS,
         new JsonObject().put("service", "calculator").put("strategy", "round-robin"));
     Thread.sleep(500); // the change would apply at once
-    assertEquals("p2c", MetricsProbe.metrics(caller, "calculator").strategy());
+    assertEquals(ServiceOptions.DEFAULT_STRATEGY, MetricsProbe.metrics(caller, "calculator").strategy());
 
     Mesh legit = Mesh.join(cluster.addNode(), options()).await(30, TimeUnit.SECONDS);
     legit.useStrategyEverywhere("calculator", "round-robin", new JsonObject()).await(5, TimeUnit.SECONDS);

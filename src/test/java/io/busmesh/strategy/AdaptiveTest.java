@@ -51,8 +51,34 @@ class AdaptiveTest {
   }
 
   @Test
+  void replicasWithinTheLatencyToleranceShareOnLoadAlone() {
+    List<FakeCandidate> replicas = replicasAt(2 * MS);
+    replicas.get(0).latencyEwmaNanos = 3.5 * MS; // slower, but within 2x of the others
+
+    LoadSimulation simulation = new LoadSimulation(replicas, 100, 4).run(adaptive(4), 50_000);
+
+    assertEquals(0.2, simulation.share(0), 0.01, "latency noise within the tolerance moves no load");
+  }
+
+  @Test
+  void aReplicaTwentyTimesSlowerGetsAlmostNoCallsEvenWhenTheOthersAreBusy() {
+    List<FakeCandidate> replicas = FakeCandidate.replicas(3);
+    replicas.forEach(r -> r.latencyEwmaNanos = 2 * MS);
+    replicas.get(0).latencyEwmaNanos = 40 * MS;
+
+    // 16 calls in flight over three replicas, as in bench/slow-replica.sh
+    double slowShare = new LoadSimulation(replicas, 16, 5).run(adaptive(5), 50_000).share(0);
+    replicas.forEach(r -> r.inFlight = 0);
+    double p2cShare = new LoadSimulation(replicas, 16, 5).run(new PowerOfTwoChoices(new SplittableRandom(5)), 50_000).share(0);
+
+    assertTrue(slowShare < 0.001, "adaptive sent " + slowShare + " of the calls to the slow replica");
+    assertTrue(p2cShare > 0.2, "p2c, blind to latency, spreads on queue length alone; it sent " + p2cShare);
+  }
+
+  @Test
   void theLatencyFloorIsASettingAndMustBePositive() {
-    assertTrue(StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 200)) instanceof Adaptive);
+    assertTrue(StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 200)
+        .put("latencyTolerance", 1.5)) instanceof Adaptive);
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> StrategyFactory.named("adaptive").create(new JsonObject().put("latencyFloorMicros", 0)));
@@ -67,6 +93,6 @@ class AdaptiveTest {
   }
 
   private static Strategy adaptive(long seed) {
-    return new Adaptive(Adaptive.DEFAULT_LATENCY_FLOOR_MICROS, new SplittableRandom(seed));
+    return new Adaptive(Adaptive.DEFAULT_LATENCY_FLOOR_MICROS, Adaptive.DEFAULT_LATENCY_TOLERANCE, new SplittableRandom(seed));
   }
 }

@@ -41,7 +41,7 @@ final class ReplicaClients {
   private final MeshOptions options;
   private final Clock clock;
   private final BiConsumer<Replica, CircuitBreakerState> onBreakerChange;
-  private final Consumer<String> onCreated;
+  private final Consumer<Replica> onCreated;
   private final ReplyRelay relay;
   private final PendingAttempts pending;
   private final Map<String, ReplicaClient> byAddress = new ConcurrentHashMap<>();
@@ -50,10 +50,10 @@ final class ReplicaClients {
   /**
    * @param loop            the balancer's loop, where breaker changes are reported
    * @param onBreakerChange told on {@code loop} of every breaker transition
-   * @param onCreated       told of the address of each client made
+   * @param onCreated       told of the replica of each client made
    */
   ReplicaClients(Vertx vertx, Context loop, MeshOptions options, Clock clock,
-                 BiConsumer<Replica, CircuitBreakerState> onBreakerChange, Consumer<String> onCreated) {
+                 BiConsumer<Replica, CircuitBreakerState> onBreakerChange, Consumer<Replica> onCreated) {
     this.vertx = vertx;
     this.loop = loop;
     this.options = options;
@@ -71,7 +71,7 @@ final class ReplicaClients {
       client = create(replica);
       byAddress.put(replica.address(), client);
       departed.remove(replica.address());
-      onCreated.accept(replica.address());
+      onCreated.accept(replica);
     }
     return client;
   }

@@ -45,6 +45,7 @@ final class RouteTable {
   private final Clock clock;
   private final RelayedReplies relayedReplies;
   private final ReplicaClients clients;
+  private final ConnectionWarmer warmer;
   private final ForeignConsumerWatch foreignConsumers;
   private final RateLimitedLog rejected;
   private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
@@ -74,8 +75,11 @@ final class RouteTable {
     this.relayedReplies = relayedReplies;
     this.foreignConsumers = foreignConsumers;
     this.rejected = rejected;
-    this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged,
-        address -> loop.runOnContext(v -> checkForeignConsumers(address)));
+    this.warmer = new ConnectionWarmer(vertx.eventBus(), nodeId);
+    this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
+      warmer.warm(replica);
+      loop.runOnContext(v -> checkForeignConsumers(replica.address())); // a stranger may have registered first
+    });
   }
 
   /** The route of the service called {@code address} if this node has called it; any thread. */
@@ -128,17 +132,21 @@ final class RouteTable {
     route.route(call, call.body(), false);
   }
 
+  /**
+   * Gives the route its call paths and its first snapshot, and only then opens it to calls on their
+   * callers' loops, which would otherwise find no replica while this loop is still at it.
+   */
   private void activate(ServiceRoute route) {
     if (route.isActive()) {
       return;
     }
-    route.activate();
     List<Replica> replicas = view.replicas(route.service());
     if (!replicas.isEmpty()) {
       registered.put(route.service(), replicas.stream().map(clients::of).toList());
       idempotent.put(route.service(), commonIdempotent(replicas));
     }
-    refresh();
+    refresh(route);
+    route.activate();
   }
 
   /** Takes a new view: routes for new services, new call paths where replicas changed, departures noted. */
@@ -172,29 +180,33 @@ final class RouteTable {
   /** Fails at once the attempts in flight to replicas of a node that left: their answers will never come. */
   void nodeLeft(String departedNode) {
     clients.nodeLeft(departedNode);
+    warmer.forget(departedNode);
   }
 
   /** Recomputes availability and panic of every active service and publishes each route's snapshot. */
   void refresh() {
     for (ServiceRoute route : routes.values()) {
-      if (!route.isActive()) {
-        continue;
-      }
-      String service = route.service();
-      List<ReplicaClient> replicas = registered.getOrDefault(service, List.of());
-      Availability<ReplicaClient> next = Availability.of(replicas, ReplicaClient::breakerState, route.ejected(),
-          contested, available.get(service));
-      available.put(service, next.available());
-      setPanic(service, next.panicking());
-      RouteSnapshot current = route.snapshot();
-      if (current.registered() != replicas || current.available() != next.available()
-          || current.panicking() != next.panicking()) {
-        route.publish(new RouteSnapshot(replicas, next.available(), next.panicking(),
-            idempotent.getOrDefault(service, Set.of())));
+      if (route.isActive()) {
+        refresh(route);
       }
     }
     available.keySet().retainAll(registered.keySet());
     panicking.retainAll(registered.keySet());
+  }
+
+  private void refresh(ServiceRoute route) {
+    String service = route.service();
+    List<ReplicaClient> replicas = registered.getOrDefault(service, List.of());
+    Availability<ReplicaClient> next = Availability.of(replicas, ReplicaClient::breakerState, route.ejected(),
+        contested, available.get(service));
+    available.put(service, next.available());
+    setPanic(service, next.panicking());
+    RouteSnapshot current = route.snapshot();
+    if (current.registered() != replicas || current.available() != next.available()
+        || current.panicking() != next.panicking()) {
+      route.publish(new RouteSnapshot(replicas, next.available(), next.panicking(),
+          idempotent.getOrDefault(service, Set.of())));
+    }
   }
 
   /** Methods that every replica declares {@code @Idempotent}: the cautious answer while they disagree (a rolling upgrade). */

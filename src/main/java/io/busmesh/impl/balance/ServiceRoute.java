@@ -144,7 +144,10 @@ final class ServiceRoute {
     return active;
   }
 
-  /** Keeps per-replica state from now on (at once for services in this node's options, else at the first call). */
+  /**
+   * Opens the route to calls on their callers' loops, once its snapshot is published (at once for
+   * services in this node's options, else at the first call).
+   */
   void activate() {
     if (active) {
       return;

@@ -86,7 +86,21 @@ final class DecayingAverage {
 
   /** The average decayed to {@code nowNanos}; 0 before the first sample. */
   double valueAt(long nowNanos) {
+    return value * decayAt(nowNanos);
+  }
+
+  /** The average as the last sample left it, not decayed. */
+  double lastValue() {
+    return value;
+  }
+
+  /** How much of the average is left at {@code nowNanos}, after idling since the last sample: e^(-idle/τ). */
+  double decayAt(long nowNanos) {
     long idle = Math.max(0, nowNanos - stampNanos);
-    return value * Math.exp(-idle / decayNanos);
+    return Math.exp(-idle / decayNanos);
+  }
+
+  boolean isEmpty() {
+    return samples == 0;
   }
 }

@@ -3,34 +3,50 @@ package io.busmesh.impl.load;
 /**
  * An exponentially weighted moving average of latency with a time constant τ (see
  * {@link DecayingAverage}): it decays towards zero while no answer arrives, so an idle replica is
- * tried again. The {@link #peak peak-sensitive} form (Finagle's and Linkerd's "peak EWMA") also takes
- * any sample above the average at once, so a replica that turns slow is avoided immediately; the
- * {@link #smooth smooth} form follows the typical latency and ignores single spikes such as a GC
- * pause or scheduler jitter. Safe to update and read from any thread.
+ * tried again. Two forms:
+ * <ul>
+ *   <li>{@link #peak peak-sensitive} (Finagle's and Linkerd's "peak EWMA"): a sample above the
+ *   average replaces it at once, so a replica that turns slow is avoided immediately;</li>
+ *   <li>{@link #smooth smooth}: the typical latency, averaged on a logarithmic scale (a geometric
+ *   mean). Latencies are skewed, with tails of GC pauses, scheduler stalls and the slow first calls
+ *   of a cold process orders of magnitude above the median; on a log scale one such sample in a
+ *   hundred moves the average by a few percent rather than doubling it. Each sample also weighs at
+ *   least {@value #SMOOTH_MIN_WEIGHT}, so that a busy replica's average covers its last hundred or so
+ *   calls rather than τ: it forgets a cold start within a fraction of a second, not tens of seconds.</li>
+ * </ul>
+ * Safe to update and read from any thread.
  */
 final class LatencyEwma {
 
-  private final DecayingAverage average;
+  /** The least weight of one sample in the smooth average. */
+  static final double SMOOTH_MIN_WEIGHT = 0.01;
 
-  private LatencyEwma(long decayNanos, boolean peakSensitive) {
-    this.average = new DecayingAverage(decayNanos, 0, peakSensitive);
+  private final DecayingAverage average;
+  private final boolean logScale;
+
+  private LatencyEwma(DecayingAverage average, boolean logScale) {
+    this.average = average;
+    this.logScale = logScale;
   }
 
   /** @param decayNanos τ, the time over which old samples lose weight (Finagle's default: 10 s) */
   public static LatencyEwma peak(long decayNanos) {
-    return new LatencyEwma(decayNanos, true);
+    return new LatencyEwma(new DecayingAverage(decayNanos, 0, true), false);
   }
 
   public static LatencyEwma smooth(long decayNanos) {
-    return new LatencyEwma(decayNanos, false);
+    return new LatencyEwma(new DecayingAverage(decayNanos, SMOOTH_MIN_WEIGHT, false), true);
   }
 
   public void observe(long sampleNanos, long nowNanos) {
-    average.observe(sampleNanos, nowNanos);
+    average.observe(logScale ? Math.log(Math.max(1, sampleNanos)) : sampleNanos, nowNanos);
   }
 
   /** The average decayed to {@code nowNanos}; 0 before the first sample. */
   public double valueAt(long nowNanos) {
-    return average.valueAt(nowNanos);
+    if (!logScale) {
+      return average.valueAt(nowNanos);
+    }
+    return average.isEmpty() ? 0 : Math.exp(average.lastValue()) * average.decayAt(nowNanos);
   }
 }

@@ -1,5 +1,6 @@
 package io.busmesh.impl.replica;
 
+import io.busmesh.MeshProtocol;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
@@ -46,6 +47,10 @@ final class ReplicaDispatcher implements Handler<Message<JsonObject>> {
 
   @Override
   public void handle(Message<JsonObject> call) {
+    if (call.headers().contains(MeshProtocol.PING_HEADER)) {
+      call.reply(null); // a balancer opening its connection to this node: nothing runs
+      return;
+    }
     if (callerCheck == null) {
       admit(call);
       return;
