@@ -173,7 +173,7 @@ class MeshClusterTest {
     List<String> tokens = new ArrayList<>();
     serverMesh.publish("echo", Calculator.class, new CalculatorImpl(server, 0, 0.0)).await(20, TimeUnit.SECONDS);
     server.eventBus().addInboundInterceptor(ctx -> {
-      if (ctx.message().address().startsWith("busmesh.r.echo")) {
+      if (ctx.message().address().startsWith("busmesh.r.echo") && !ctx.message().headers().contains(MeshProtocol.PING_HEADER)) {
         synchronized (tokens) {
           tokens.add(ctx.message().headers().get("action") + ":" + ctx.message().headers().get("auth-token"));
         }
@@ -187,6 +187,34 @@ class MeshClusterTest {
     assertEquals(9, await(calculator.multiply(3, 3)));
     synchronized (tokens) {
       assertEquals(List.of("multiply:secret-token"), tokens);
+    }
+  }
+
+  @Test
+  void aNodeThatStartsCallingAServiceOpensItsConnectionToEachReplicaNodeWithOnePingFirst() throws Exception {
+    Vertx server = cluster.addNode();
+    Mesh serverMesh = join(server);
+    for (int i = 0; i < 2; i++) {
+      serverMesh.publish("echo", Calculator.class, new CalculatorImpl(server, 0, 0.0)).await(20, TimeUnit.SECONDS);
+    }
+    List<String> arrived = new ArrayList<>();
+    server.eventBus().addInboundInterceptor(ctx -> {
+      if (ctx.message().address().startsWith("busmesh.r.echo")) {
+        synchronized (arrived) {
+          arrived.add(ctx.message().headers().contains(MeshProtocol.PING_HEADER) ? "ping" : ctx.message().headers().get("action"));
+        }
+      }
+      ctx.next();
+    });
+    Vertx caller = cluster.addNode();
+    awaitReplicas(join(caller), "echo", 2);
+    Calculator calculator = calculatorProxy(caller, "echo");
+
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i + 1, await(calculator.add(i, 1)));
+    }
+    synchronized (arrived) {
+      assertEquals(List.of("ping", "add", "add", "add", "add"), arrived, "one ping for the replicas' node, before its first call");
     }
   }
 

@@ -105,7 +105,10 @@ final class ReplicaClient implements AttemptTarget {
     Relayed attempt = new Relayed(call, started, ContextInternal.current(), started + Math.max(1, timeoutMs) * 1_000_000);
     pending.add(attempt);
     call.relaying(attempt);
-    relay.send(load.replica().address(), call.headers(), call.body(), call.replyAddress()).onComplete(attempt::sent);
+    Future<Void> sent = relay.send(load.replica().address(), call.headers(), call.body(), call.replyAddress());
+    if (sent.failed()) {
+      attempt.notSent(sent.cause());
+    }
   }
 
   /** @param probe the breaker's half-open probe to complete, which then judges the outcome; null: report it here */
@@ -266,12 +269,15 @@ final class ReplicaClient implements AttemptTarget {
       return answer.body() instanceof ReplyException failure ? end(null, failure, true) : end(answer, null, true);
     }
 
-    /** The attempt could not be sent: it never reached the replica, so any call may go elsewhere. */
-    void sent(AsyncResult<Void> write) {
-      if (write.failed()) {
-        end(null, write.cause() instanceof ReplyException e ? e : new ReplyException(ReplyFailure.NO_HANDLERS, -1,
-            "Could not send to replica " + load.replica().address() + ": " + write.cause()), false);
-      }
+    /**
+     * The attempt could not be sent: it never reached the replica, so any call may go elsewhere. Only a
+     * failure known at once is seen (Vert.x knows the replica's address has no consumer any more): a
+     * listener for later ones would cost every call a task on its loop when the write completes, and a
+     * write that fails later is caught by the attempt's timeout or its node's departure.
+     */
+    void notSent(Throwable cause) {
+      end(null, cause instanceof ReplyException e ? e : new ReplyException(ReplyFailure.NO_HANDLERS, -1,
+          "Could not send to replica " + load.replica().address() + ": " + cause), false);
     }
 
     @Override

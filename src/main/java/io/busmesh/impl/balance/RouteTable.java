@@ -235,7 +235,11 @@ final class RouteTable {
 
   /** Rolls every replica's metrics window on and re-evaluates every service's outliers; every second. */
   void tick() {
-    clients.all().forEach(client -> client.load().window().roll());
+    long now = clock.nanoTime();
+    clients.all().forEach(client -> {
+      client.load().window().roll();
+      client.load().refresh(now);
+    });
     boolean changed = false;
     for (ServiceRoute route : routes.values()) {
       if (route.evaluateOutliers()) {

@@ -35,6 +35,10 @@ public final class ReplicaLoad {
   private final LongAdder failed = new LongAdder();
   private volatile long lastSentNanos = NEVER;
   private volatile long remoteInFlight;
+  // What strategies read at every pick, without a clock or an exp(): set as a call ends, decayed by refresh().
+  private volatile double latencyPeakNow;
+  private volatile double latencyAverageNow;
+  private volatile double errorRateNow;
   /**
    * The replica's own count from a recent reply, or -1 when there is none fresher than its time to
    * live (see {@link #expireReport}), and when it came; a torn pair only mistimes one report.
@@ -96,6 +100,17 @@ public final class ReplicaLoad {
     if (serviceNanos >= 0) {
       serviceTime.observe(serviceNanos, now);
     }
+    refresh(now);
+  }
+
+  /**
+   * Brings the figures strategies read up to {@code nowNanos}: the averages decay while no call ends,
+   * so that an idle replica is tried again. Called as each call ends, and by the balancer's loop every second.
+   */
+  public void refresh(long nowNanos) {
+    latencyPeakNow = latencyPeak.valueAt(nowNanos);
+    latencyAverageNow = latencySmooth.valueAt(nowNanos);
+    errorRateNow = errors.rateAt(nowNanos);
   }
 
   /** The other nodes' calls in flight to this replica, from the shared view. */
@@ -125,16 +140,19 @@ public final class ReplicaLoad {
     }
   }
 
+  /** The peak-sensitive latency average, as of the last call that ended or the last {@link #refresh}. */
   public double latencyEwmaNanos() {
-    return latencyPeak.valueAt(clock.nanoTime());
+    return latencyPeakNow;
   }
 
+  /** The smooth (geometric) latency average, as of the last call that ended or the last {@link #refresh}. */
   public double latencyAverageNanos() {
-    return latencySmooth.valueAt(clock.nanoTime());
+    return latencyAverageNow;
   }
 
+  /** The recent share of failed calls, as of the last call that ended or the last {@link #refresh}. */
   public double errorRate() {
-    return errors.rateAt(clock.nanoTime());
+    return errorRateNow;
   }
 
   public double warmth() {
