@@ -11,15 +11,17 @@ import java.util.List;
 /**
  * Conf of {@link OverheadBenchmark}, every key optional:
  * <pre>{@code
- * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 6,
- *  "callsPerLevel": 250000, "rounds": 5, "maxSecondsPerRun": 3, "paths": ["mesh", "direct-proxy", "raw"],
+ * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8,
+ *  "callsPerLevel": 240000, "rounds": 6, "maxSecondsPerRun": 2, "paths": ["mesh", "direct-proxy", "raw", "control"],
  *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "mesh": {...MeshOptions}}}</pre>
  * One caller measures each {@code concurrency}; then {@code callers} callers, each on its own event
  * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
  * every path is warmed up for {@code warmupSeconds} in all, in two passes, so that the JIT has settled.
  * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run also stops
  * sending after {@code maxSecondsPerRun}, which bounds the whole benchmark. {@code paths} measures
- * only some paths (e.g. one, under a profiler); ratios need mesh and a baseline. {@code mesh} is the
+ * only some paths (e.g. one, under a profiler); ratios need mesh and a baseline. {@code control} is a
+ * second direct proxy: its ratio to direct-proxy shows how far two identical paths differ in this run,
+ * the resolution of every other ratio. {@code mesh} is the
  * client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for event-bus TLS
  * ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
  */
@@ -28,7 +30,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
                     MeshOptions mesh) {
 
   static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 128);
-  static final List<String> ALL_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW);
+  static final List<String> ALL_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW, CallPath.CONTROL);
 
   BenchOptions {
     concurrency = List.copyOf(concurrency);
@@ -43,10 +45,10 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
     return new BenchOptions(concurrency(json == null ? null : json.getValue("concurrency")),
         in.positiveInt("callers", 4),
         in.positiveInt("callersInFlight", 16),
-        in.positiveInt("warmupSeconds", 6),
-        in.positiveInt("callsPerLevel", 250_000),
-        in.positiveInt("rounds", 5),
-        in.positiveInt("maxSecondsPerRun", 3),
+        in.positiveInt("warmupSeconds", 8),
+        in.positiveInt("callsPerLevel", 240_000),
+        in.positiveInt("rounds", 6),
+        in.positiveInt("maxSecondsPerRun", 2),
         paths(json == null ? null : json.getValue("paths")),
         in.positiveInt("awaitServerSeconds", 30),
         in.positiveLong("callTimeoutMs", 10_000),

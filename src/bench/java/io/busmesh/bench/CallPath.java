@@ -21,6 +21,8 @@ record CallPath(String name, IntFunction<Future<Integer>> call) {
   static final String MESH = "mesh";
   static final String DIRECT_PROXY = "direct-proxy";
   static final String RAW = "raw";
+  /** A second direct proxy, measured like the others: its ratio to direct-proxy is the run's own noise (an A/A test). */
+  static final String CONTROL = "control";
 
   /** The ordinary generated proxy of the service name: through this node's balancer to a replica. */
   static CallPath mesh(Vertx vertx, DeliveryOptions options) {
@@ -30,6 +32,11 @@ record CallPath(String name, IntFunction<Future<Integer>> call) {
   /** A generated proxy of one replica's own address: the same handler, without the balancer hop. */
   static CallPath directProxy(Vertx vertx, String replicaAddress, DeliveryOptions options) {
     return proxy(DIRECT_PROXY, vertx, replicaAddress, options);
+  }
+
+  /** The same as {@link #directProxy}, under another name: the control of an A/A comparison. */
+  static CallPath control(Vertx vertx, String replicaAddress, DeliveryOptions options) {
+    return proxy(CONTROL, vertx, replicaAddress, options);
   }
 
   /** A plain request to a plain consumer: what any event-bus RPC costs at least. */

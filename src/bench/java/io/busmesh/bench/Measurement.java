@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One call path at one concurrency, summed over the rounds: throughput is all calls over all
  * measured time, percentiles come from the merged histogram, and each round's throughput is kept
@@ -15,6 +18,7 @@ final class Measurement {
   private final Level level;
   private final Histogram latencyNanos = new Histogram(LoadRunner.MAX_TRACKED_NANOS, 3);
   private final JsonArray roundCallsPerSecond = new JsonArray();
+  private final List<Double> roundRates = new ArrayList<>();
   private long calls;
   private long elapsedNanos;
   private double slowestRound = Double.MAX_VALUE;
@@ -31,6 +35,7 @@ final class Measurement {
     elapsedNanos += run.elapsedNanos();
     double rate = run.callsPerSecond();
     roundCallsPerSecond.add(Math.round(rate));
+    roundRates.add(rate);
     slowestRound = Math.min(slowestRound, rate);
     fastestRound = Math.max(fastestRound, rate);
   }
@@ -49,6 +54,11 @@ final class Measurement {
 
   double callsPerSecond() {
     return calls / (Math.max(elapsedNanos, 1) / 1e9);
+  }
+
+  /** Throughput of each round, in the order they ran. */
+  List<Double> roundRates() {
+    return List.copyOf(roundRates);
   }
 
   double slowestRoundCallsPerSecond() {

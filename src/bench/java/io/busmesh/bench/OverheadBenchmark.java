@@ -43,17 +43,18 @@ public class OverheadBenchmark extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** The three paths to the server, once its replica is in this node's view and its raw consumer answers. */
+  /** The paths to the server that the conf asks for, once its replica is in this node's view and its raw consumer answers. */
   private Future<List<CallPath>> callPaths(Mesh mesh) {
     long awaitMs = options.awaitServerSeconds() * 1_000L;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.callTimeoutMs());
     CallPath raw = CallPath.raw(vertx, delivery);
     return mesh.awaitReplicas(BenchServerVerticle.SERVICE, 1, awaitMs)
         .compose(seen -> untilAnswered(raw, System.nanoTime() + awaitMs * 1_000_000))
-        .map(v -> Stream.of(
-            CallPath.mesh(vertx, delivery),
-            CallPath.directProxy(vertx, mesh.replicas(BenchServerVerticle.SERVICE).get(0).address(), delivery),
-            raw).filter(path -> options.paths().contains(path.name())).toList());
+        .map(v -> {
+          String replica = mesh.replicas(BenchServerVerticle.SERVICE).get(0).address();
+          return Stream.of(CallPath.mesh(vertx, delivery), CallPath.directProxy(vertx, replica, delivery), raw,
+              CallPath.control(vertx, replica, delivery)).filter(path -> options.paths().contains(path.name())).toList();
+        });
   }
 
   private Future<Void> untilAnswered(CallPath path, long deadlineNanos) {
@@ -107,8 +108,8 @@ public class OverheadBenchmark extends VerticleBase {
     Future<RunResult> result = level.callers() == 1 ? LoadRunner.run(path, level.inFlight(), calls, maxNanos)
         : callers.run(path, level.inFlight(), calls, maxNanos);
     return result.compose(run -> {
-      System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s%n",
-          label, path.name(), level.label(), run.succeeded(), run.callsPerSecond());
+      System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s (ended at %d ms)%n",
+          label, path.name(), level.label(), run.succeeded(), run.callsPerSecond(), System.currentTimeMillis());
       return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
           + " call(s) failed in the " + label + " run of " + path.name() + " at " + level.label()
           + " in flight; first: " + run.firstError());

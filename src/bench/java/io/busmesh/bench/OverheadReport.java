@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +50,20 @@ final class OverheadReport {
           options.levels().get(options.levels().size() - 1).label(), options.callers(), options.callersInFlight());
     }
     out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency above 1 = mesh slower)%n");
-    out.printf("%9s  %-13s %8s %8s %8s%n", "in-flight", "baseline", "calls/s", "p50", "p99");
+    out.printf("%9s  %-13s %8s %14s %8s %8s%n", "in-flight", "baseline", "calls/s", "(round median)", "p50", "p99");
     for (Level level : options.levels()) {
       for (String baseline : baselines()) {
         JsonObject r = ratio(level, baseline);
-        out.printf("%9s  %-13s %8.2f %8.2f %8.2f%n", level.label(), baseline,
-            r.getDouble("callsPerSecond"), r.getDouble("p50"), r.getDouble("p99"));
+        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
+            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
+      }
+    }
+    if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
+      out.printf("%ncontrol / direct-proxy (two identical paths: the noise of this run's ratios)%n");
+      for (Level level : options.levels()) {
+        JsonObject r = ratio(CallPath.CONTROL, level, CallPath.DIRECT_PROXY);
+        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), CallPath.DIRECT_PROXY, r.getDouble("callsPerSecond"),
+            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
       }
     }
     out.println();
@@ -65,6 +75,9 @@ final class OverheadReport {
     JsonArray ratios = new JsonArray();
     for (Level level : options.levels()) {
       baselines().forEach(baseline -> ratios.add(ratio(level, baseline)));
+      if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
+        ratios.add(ratio(CallPath.CONTROL, level, CallPath.DIRECT_PROXY));
+      }
     }
     return new JsonObject().put("benchmark", "busmesh-overhead").put("conf", options.toJson())
         .put("results", results).put("ratios", ratios);
@@ -76,15 +89,41 @@ final class OverheadReport {
   }
 
   private JsonObject ratio(Level level, String baseline) {
-    Measurement mesh = measurements.get(key(CallPath.MESH, level));
+    return ratio(CallPath.MESH, level, baseline);
+  }
+
+  private JsonObject ratio(String path, Level level, String baseline) {
+    Measurement mesh = measurements.get(key(path, level));
     Measurement base = measurements.get(key(baseline, level));
     return new JsonObject()
         .put("inFlight", level.label())
-        .put("mode", CallPath.MESH)
+        .put("mode", path)
         .put("baseline", baseline)
         .put("callsPerSecond", ratio(mesh.callsPerSecond(), base.callsPerSecond()))
+        .put("callsPerSecondRoundMedian", roundMedian(mesh.roundRates(), base.roundRates()))
         .put("p50", ratio(mesh.micros(50), base.micros(50)))
         .put("p99", ratio(mesh.micros(99), base.micros(99)));
+  }
+
+  /**
+   * The median over the rounds of the mesh's throughput over the baseline's in the same round: each
+   * pair ran back to back, so drift of the machine (JIT, GC, the other JVM, neighbours) that the pooled
+   * ratio absorbs over the whole level mostly cancels here.
+   */
+  private static Double roundMedian(List<Double> mesh, List<Double> base) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(mesh.size(), base.size()); i++) {
+      if (base.get(i) > 0) {
+        ratios.add(mesh.get(i) / base.get(i));
+      }
+    }
+    if (ratios.isEmpty()) {
+      return null;
+    }
+    Collections.sort(ratios);
+    int mid = ratios.size() / 2;
+    double median = ratios.size() % 2 == 1 ? ratios.get(mid) : (ratios.get(mid - 1) + ratios.get(mid)) / 2;
+    return Math.round(median * 100) / 100.0;
   }
 
   /** {@code null} (printed as such) when the baseline measured nothing, rather than an infinite ratio. */

@@ -6,6 +6,8 @@ import io.busmesh.strategy.Strategy;
 import io.busmesh.strategy.StrategyFactory;
 import io.vertx.core.json.JsonObject;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import java.util.List;
 
 /**
@@ -33,7 +35,8 @@ final class LoopStrategies {
   }
 
   private volatile Choice choice;
-  private final ThreadLocal<Instance> perLoop = new ThreadLocal<>();
+  /** Netty's thread-local: an array slot on an event-loop thread rather than a hash probe. */
+  private final FastThreadLocal<Instance> perLoop = new FastThreadLocal<>();
 
   /**
    * Switches to {@code factory}'s strategy with {@code settings}, after making one instance of it (for

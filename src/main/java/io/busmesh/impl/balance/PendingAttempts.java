@@ -2,6 +2,7 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.impl.load.Clock;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.internal.ContextInternal;
 
@@ -48,7 +49,7 @@ final class PendingAttempts {
   }
 
   private final Clock clock;
-  private final ThreadLocal<Loop> perLoop = new ThreadLocal<>();
+  private final FastThreadLocal<Loop> perLoop = new FastThreadLocal<>();
   private final Set<Loop> loops = ConcurrentHashMap.newKeySet();
 
   PendingAttempts(Clock clock) {

@@ -1,5 +1,6 @@
 package io.busmesh.impl.balance;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.Message;
@@ -19,7 +20,12 @@ import java.util.Map;
  */
 final class RelayedReplies implements Handler<DeliveryContext<Object>> {
 
-  private final ThreadLocal<Map<String, RoutedCall>> expected = ThreadLocal.withInitial(HashMap::new);
+  private final FastThreadLocal<Map<String, RoutedCall>> expected = new FastThreadLocal<>() {
+    @Override
+    protected Map<String, RoutedCall> initialValue() {
+      return new HashMap<>();
+    }
+  };
 
   /** {@code call} waits for the answers to {@code replyAddress}; on the thread that delivers them. */
   void expect(String replyAddress, RoutedCall call) {

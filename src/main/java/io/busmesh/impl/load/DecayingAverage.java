@@ -71,7 +71,7 @@ final class DecayingAverage {
       if (n == 1 || (peakSensitive && sample > valueAt(nowNanos))) {
         value = sample;
       } else {
-        double weight = 1 - Math.exp(-Math.max(0, nowNanos - stampNanos) / decayNanos);
+        double weight = weightOf(Math.max(0, nowNanos - stampNanos) / decayNanos);
         if (n <= WARM_UP_SAMPLES) {
           weight = Math.max(weight, 1.0 / n);
         }
@@ -82,6 +82,11 @@ final class DecayingAverage {
     } finally {
       WRITING.setRelease(this, 0);
     }
+  }
+
+  /** {@code 1 - e^(-x)}, without exp() for the tiny x of samples milliseconds apart against a τ of seconds. */
+  private static double weightOf(double x) {
+    return x < 1e-3 ? x - x * x / 2 : 1 - Math.exp(-x);
   }
 
   /** The average decayed to {@code nowNanos}; 0 before the first sample. */
@@ -96,8 +101,8 @@ final class DecayingAverage {
 
   /** How much of the average is left at {@code nowNanos}, after idling since the last sample: e^(-idle/τ). */
   double decayAt(long nowNanos) {
-    long idle = Math.max(0, nowNanos - stampNanos);
-    return Math.exp(-idle / decayNanos);
+    long idle = nowNanos - stampNanos;
+    return idle <= 0 ? 1 : Math.exp(-idle / decayNanos);
   }
 
   boolean isEmpty() {
