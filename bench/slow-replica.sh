@@ -97,14 +97,14 @@ for ((run = 1; run <= RUNS; run++)); do
   done
 done
 
-printf '\n%-8s %-16s | %-38s | %-38s\n' "" "" "first $FIRST calls" "all $CALLS calls"
-printf '%-8s %-16s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s %7s\n' scenario strategy "slow %" "p50 ms" "p99 ms" "p99.9" "calls/s" \
+printf '\n%-8s %-16s | %-38s | %-38s | %s\n' "" "" "first $FIRST calls" "all $CALLS calls" "calls per replica"
+printf '%-8s %-16s | %7s %7s %7s %7s %7s | %7s %7s %7s %7s %7s |\n' scenario strategy "slow %" "p50 ms" "p99 ms" "p99.9" "calls/s" \
   "slow %" "p50 ms" "p99 ms" "p99.9" "calls/s"
 for line in "${results[@]}"; do
   python3 - "$line" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); f = r["first"]; a = r["all"]
 row = lambda x: "%7.2f %7.2f %7.2f %7.2f %7d" % (x["slowSharePercent"], x["p50Ms"], x["p99Ms"], x["p999Ms"], x["callsPerSecond"])
-print("%-8s %-16s | %s | %s" % (r["label"], r["strategy"], row(f), row(a)))
+print("%-8s %-16s | %s | %s | %s" % (r["label"], r["strategy"], row(f), row(a), r["callsPerReplica"]))
 PY
 done

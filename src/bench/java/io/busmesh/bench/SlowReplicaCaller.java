@@ -9,6 +9,7 @@ import io.busmesh.examples.calculator.Calculator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import org.HdrHistogram.Histogram;
@@ -64,7 +65,9 @@ public class SlowReplicaCaller extends VerticleBase {
                   .put("failed", first.failed() + rest.failed())
                   .put("firstError", first.firstError() != null ? first.firstError() : rest.firstError())
                   .put("first", figures(first.succeeded(), slowAfterFirst, first.latencyNanos(), first.elapsedNanos()))
-                  .put("all", figures(first.succeeded() + rest.succeeded(), slowAtEnd, all, elapsed));
+                  .put("all", figures(first.succeeded() + rest.succeeded(), slowAtEnd, all, elapsed))
+                  .put("callsPerReplica", new JsonArray(mesh.stats(service).values().stream()
+                      .map(s -> s.completed() + s.inFlight()).sorted().toList()));
             }));
           });
         }))

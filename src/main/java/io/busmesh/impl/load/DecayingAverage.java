@@ -36,6 +36,7 @@ final class DecayingAverage {
   }
 
   private final double decayNanos;
+  private final double idleDecayNanos;
   private final double minWeight;
   private final boolean peakSensitive;
   private volatile double value;
@@ -51,10 +52,16 @@ final class DecayingAverage {
    * @param peakSensitive a sample above the current value replaces it at once (Finagle's peak EWMA)
    */
   DecayingAverage(long decayNanos, double minWeight, boolean peakSensitive) {
-    if (decayNanos <= 0) {
-      throw new IllegalArgumentException("decay time must be positive, got " + decayNanos);
+    this(decayNanos, decayNanos, minWeight, peakSensitive);
+  }
+
+  /** @param idleDecayNanos how fast the value read decays while no sample arrives, if not as fast as τ */
+  DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive) {
+    if (decayNanos <= 0 || idleDecayNanos <= 0) {
+      throw new IllegalArgumentException("decay times must be positive, got " + decayNanos + " and " + idleDecayNanos);
     }
     this.decayNanos = decayNanos;
+    this.idleDecayNanos = idleDecayNanos;
     this.minWeight = minWeight;
     this.peakSensitive = peakSensitive;
   }
@@ -99,10 +106,10 @@ final class DecayingAverage {
     return value;
   }
 
-  /** How much of the average is left at {@code nowNanos}, after idling since the last sample: e^(-idle/τ). */
+  /** How much of the average is left at {@code nowNanos}, after idling since the last sample: e^(-idle/τ idle). */
   double decayAt(long nowNanos) {
     long idle = nowNanos - stampNanos;
-    return idle <= 0 ? 1 : Math.exp(-idle / decayNanos);
+    return idle <= 0 ? 1 : Math.exp(-idle / idleDecayNanos);
   }
 
   boolean isEmpty() {

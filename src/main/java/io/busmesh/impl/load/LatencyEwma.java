@@ -12,7 +12,10 @@ package io.busmesh.impl.load;
  *   of a cold process orders of magnitude above the median; on a log scale one such sample in a
  *   hundred moves the average by a few percent rather than doubling it. Each sample also weighs at
  *   least {@value #SMOOTH_MIN_WEIGHT}, so that a busy replica's average covers its last hundred or so
- *   calls rather than τ: it forgets a cold start within a fraction of a second, not tens of seconds.</li>
+ *   calls rather than τ: it forgets a cold start within a fraction of a second, not tens of seconds.
+ *   While idle it decays with a time constant of at most {@link #SMOOTH_IDLE_DECAY_NANOS one second}:
+ *   a replica avoided for being slow (perhaps only in its first, cold calls) is tried again within
+ *   seconds, and its next answer either restores its average or confirms it.</li>
  * </ul>
  * Safe to update and read from any thread.
  */
@@ -20,6 +23,8 @@ final class LatencyEwma {
 
   /** The least weight of one sample in the smooth average. */
   static final double SMOOTH_MIN_WEIGHT = 0.01;
+  /** The longest time constant of the smooth average's decay while no answer comes. */
+  static final long SMOOTH_IDLE_DECAY_NANOS = 1_000_000_000L;
 
   private final DecayingAverage average;
   private final boolean logScale;
@@ -35,7 +40,8 @@ final class LatencyEwma {
   }
 
   public static LatencyEwma smooth(long decayNanos) {
-    return new LatencyEwma(new DecayingAverage(decayNanos, SMOOTH_MIN_WEIGHT, false), true);
+    return new LatencyEwma(new DecayingAverage(decayNanos, Math.min(decayNanos, SMOOTH_IDLE_DECAY_NANOS),
+        SMOOTH_MIN_WEIGHT, false), true);
   }
 
   public void observe(long sampleNanos, long nowNanos) {
