@@ -43,6 +43,7 @@ final class DecayingAverage {
   private volatile long stampNanos;
   /** Samples seen, counted up to {@value #WARM_UP_SAMPLES} + 1; written under the guard only. */
   private int samples;
+  private volatile boolean empty;
   @SuppressWarnings("unused") // through WRITING
   private volatile int writing;
 
@@ -57,6 +58,14 @@ final class DecayingAverage {
 
   /** @param idleDecayNanos how fast the value read decays while no sample arrives, if not as fast as τ */
   DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive) {
+    this(decayNanos, idleDecayNanos, minWeight, peakSensitive, 0);
+  }
+
+  /**
+   * @param priorSamples samples of value 0 the average starts as if it had seen, so that the first
+   *                     real ones do not decide it alone (a rate's first failure is not a 100% rate)
+   */
+  DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive, int priorSamples) {
     if (decayNanos <= 0 || idleDecayNanos <= 0) {
       throw new IllegalArgumentException("decay times must be positive, got " + decayNanos + " and " + idleDecayNanos);
     }
@@ -64,6 +73,8 @@ final class DecayingAverage {
     this.idleDecayNanos = idleDecayNanos;
     this.minWeight = minWeight;
     this.peakSensitive = peakSensitive;
+    this.samples = priorSamples;
+    this.empty = true;
   }
 
   void observe(double sample, long nowNanos) {
@@ -75,10 +86,11 @@ final class DecayingAverage {
       if (n <= WARM_UP_SAMPLES) {
         samples = ++n;
       }
-      if (n == 1 || (peakSensitive && sample > valueAt(nowNanos))) {
+      if (peakSensitive && !empty && sample > valueAt(nowNanos)) {
         value = sample;
       } else {
-        double weight = weightOf(Math.max(0, nowNanos - stampNanos) / decayNanos);
+        // Before the first sample there is no interval to weigh by: the count decides (1/n).
+        double weight = empty ? 0 : weightOf(Math.max(0, nowNanos - stampNanos) / decayNanos);
         if (n <= WARM_UP_SAMPLES) {
           weight = Math.max(weight, 1.0 / n);
         }
@@ -86,6 +98,7 @@ final class DecayingAverage {
         value += (sample - value) * weight;
       }
       stampNanos = nowNanos;
+      empty = false;
     } finally {
       WRITING.setRelease(this, 0);
     }
@@ -113,6 +126,6 @@ final class DecayingAverage {
   }
 
   boolean isEmpty() {
-    return samples == 0;
+    return empty;
   }
 }

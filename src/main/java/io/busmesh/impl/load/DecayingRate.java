@@ -10,11 +10,16 @@ final class DecayingRate {
 
   /** Keeps each event counting even when many arrive within one clock tick. */
   private static final double MIN_WEIGHT = 1e-3;
+  /**
+   * Successes the rate starts as if it had seen: a replica's first answer, a business error such as
+   * "out of stock", must not price it out (and so keep it from the calls that would correct the rate).
+   */
+  static final int PRIOR_SUCCESSES = 5;
 
   private final DecayingAverage average;
 
   public DecayingRate(long decayNanos) {
-    this.average = new DecayingAverage(decayNanos, MIN_WEIGHT, false);
+    this.average = new DecayingAverage(decayNanos, decayNanos, MIN_WEIGHT, false, PRIOR_SUCCESSES);
   }
 
   public void record(boolean failure, long nowNanos) {

@@ -65,6 +65,42 @@ class LoadFiguresTest {
   }
 
   @Test
+  void aReplicasFirstFailureDoesNotMakeItsErrorRateAHundredPercent() {
+    DecayingRate rate = new DecayingRate(10_000 * MS);
+
+    rate.record(true, clock.nanoTime()); // e.g. a business error such as "out of stock"
+
+    assertEquals(1.0 / (DecayingRate.PRIOR_SUCCESSES + 1), rate.rateAt(clock.nanoTime()), 1e-9);
+  }
+
+  @Test
+  void theSmoothAverageIsGeometricSoAColdStartWeighsLittleAndIsForgottenWithinAHundredCalls() {
+    LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
+    ewma.observe(1_000 * MS, clock.nanoTime()); // a cold first call
+    for (int i = 0; i < 9; i++) {
+      clock.advance(Duration.ofMillis(1));
+      ewma.observe(2 * MS, clock.nanoTime());
+    }
+    assertEquals(2 * MS * Math.pow(500, 0.1), ewma.valueAt(clock.nanoTime()), 0.01 * MS, "the geometric mean of the ten");
+
+    for (int i = 0; i < 300; i++) {
+      clock.advance(Duration.ofMillis(1));
+      ewma.observe(2 * MS, clock.nanoTime());
+    }
+    assertEquals(2 * MS, ewma.valueAt(clock.nanoTime()), 0.2 * MS, "forgotten after a few hundred calls, not after 10 s");
+  }
+
+  @Test
+  void theSmoothAverageOfAnIdleReplicaDecaysWithinASecondSoItIsProbedAgain() {
+    LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
+    ewma.observe(40 * MS, clock.nanoTime());
+
+    clock.advance(Duration.ofSeconds(1));
+
+    assertEquals(40 * MS * Math.exp(-1), ewma.valueAt(clock.nanoTime()), 0.01 * MS);
+  }
+
+  @Test
   void slowStartRampsLinearlyFromAFloorToFull() {
     SlowStart slowStart = new SlowStart(10_000);
     long started = clock.currentTimeMillis();
