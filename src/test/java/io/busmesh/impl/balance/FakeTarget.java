@@ -1,9 +1,8 @@
 package io.busmesh.impl.balance;
 
 import io.busmesh.Replica;
-import io.vertx.core.Future;
+import io.busmesh.test.FakeMessage;
 import io.vertx.core.MultiMap;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ final class FakeTarget implements AttemptTarget {
     replies.handle(new io.vertx.core.eventbus.DeliveryContext<>() {
       @Override
       public Message<Object> message() {
-        return new Reply(call.replyAddress(), body);
+        return reply(call.replyAddress(), body);
       }
 
       @Override
@@ -114,7 +113,7 @@ final class FakeTarget implements AttemptTarget {
 
   /** Attempt {@code i} is answered with {@code body}. */
   void answer(int i, Object body) {
-    attempts.get(i).call().attemptEnded(this, new Reply("__vertx.reply.fake", body), null, false);
+    attempts.get(i).call().attemptEnded(this, reply("__vertx.reply.fake", body), null, false);
   }
 
   /** Attempt {@code i} fails with {@code cause}. */
@@ -158,30 +157,7 @@ final class FakeTarget implements AttemptTarget {
   }
 
   /** A replica's answer, without headers, to {@code address}. */
-  private record Reply(String address, Object body) implements Message<Object> {
-
-    @Override
-    public MultiMap headers() {
-      return MultiMap.caseInsensitiveMultiMap();
-    }
-
-    @Override
-    public String replyAddress() {
-      return null;
-    }
-
-    @Override
-    public boolean isSend() {
-      return true;
-    }
-
-    @Override
-    public void reply(Object message, DeliveryOptions options) {
-    }
-
-    @Override
-    public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-      throw new UnsupportedOperationException();
-    }
+  private static Message<Object> reply(String address, Object body) {
+    return new FakeMessage<>(address, MultiMap.caseInsensitiveMultiMap(), body, null);
   }
 }

@@ -2,10 +2,10 @@ package io.busmesh.impl.replica;
 
 import io.busmesh.MeshProtocol;
 import io.busmesh.impl.fault.AttemptFailure;
+import io.busmesh.test.FakeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -70,40 +70,6 @@ class CallGuardTest {
     if (action != null) {
       headers.set(MeshProtocol.ACTION_HEADER, action);
     }
-    return new Message<>() {
-      @Override
-      public String address() {
-        return "busmesh.r.ledger.n.1";
-      }
-
-      @Override
-      public MultiMap headers() {
-        return headers;
-      }
-
-      @Override
-      public JsonObject body() {
-        return new JsonObject().put("entryId", "e");
-      }
-
-      @Override
-      public String replyAddress() {
-        return null;
-      }
-
-      @Override
-      public boolean isSend() {
-        return true;
-      }
-
-      @Override
-      public void reply(Object message, DeliveryOptions options) {
-      }
-
-      @Override
-      public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-        return Future.failedFuture("not used");
-      }
-    };
+    return new FakeMessage<>("busmesh.r.ledger.n.1", headers, new JsonObject().put("entryId", "e"), null);
   }
 }
