@@ -5,7 +5,6 @@ import io.busmesh.Replica;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.fault.ReplicaBreaker;
 import io.busmesh.impl.fault.ReplicaGoneException;
-import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
 import io.busmesh.impl.load.ReplicaLoad;
 import io.busmesh.impl.load.ReplicaLoad.Outcome;
@@ -40,16 +39,13 @@ final class ReplicaClient implements AttemptTarget {
   private final ReplyRelay relay;
   /** Attempts waiting for their answer: found there if they time out or the replica's node leaves. */
   private final PendingAttempts pending;
-  private final Clock clock;
   private final ReplicaLoad load;
   private final ReplicaBreaker breaker;
 
-  ReplicaClient(EventBus eventBus, ReplyRelay relay, PendingAttempts pending, Clock clock, ReplicaLoad load,
-                ReplicaBreaker breaker) {
+  ReplicaClient(EventBus eventBus, ReplyRelay relay, PendingAttempts pending, ReplicaLoad load, ReplicaBreaker breaker) {
     this.eventBus = eventBus;
     this.relay = relay;
     this.pending = pending;
-    this.clock = clock;
     this.load = load;
     this.breaker = breaker;
   }

@@ -118,6 +118,6 @@ final class ReplicaClients {
     ReplicaBreaker breaker = ReplicaBreaker.create("busmesh:" + replica.address(), vertx,
         BreakerSettings.options(service.getBreaker()), cause -> AttemptFailure.of(cause).isFault(),
         state -> loop.runOnContext(v -> onBreakerChange.accept(replica, state)));
-    return new ReplicaClient(vertx.eventBus(), relay, pending, clock, new ReplicaLoad(replica, clock, settings, window), breaker);
+    return new ReplicaClient(vertx.eventBus(), relay, pending, new ReplicaLoad(replica, clock, settings, window), breaker);
   }
 }

@@ -4,7 +4,6 @@ import io.busmesh.FaultMode;
 import io.busmesh.MeshProtocol;
 import io.busmesh.impl.fault.AttemptFailure;
 import io.busmesh.impl.fault.HedgeTrigger;
-import io.busmesh.impl.fault.ReplicaGoneException;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadHeaders;
 import io.busmesh.strategy.CallInfo;
@@ -14,7 +13,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -112,12 +110,14 @@ final class RoutedCall implements CallInfo {
       return false; // no backup possible; the attempt under way decides
     }
     if (candidates.isEmpty()) {
-      finish(tried.isEmpty() ? route.noReplicaError() : summary("no other replica is available",
+      finish(tried.isEmpty() ? route.noReplicaError() : CallErrors.summary(route.service(), failures,
+          "no other replica is available",
           AttemptFailure.of(lastFailure).neverRan() ? null : lastFailure), false); // never ran anywhere: NO_HANDLERS
       return false;
     }
     if (remainingMs < 1) {
-      finish(summary("the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
+      finish(CallErrors.summary(route.service(), failures,
+          "the call's deadline of " + route.options().getCallTimeoutMs() + " ms has passed",
           new ReplyException(ReplyFailure.TIMEOUT, "deadline")), false);
       return false;
     }
@@ -210,7 +210,7 @@ final class RoutedCall implements CallInfo {
     if (failures == null) {
       failures = new ArrayList<>(2);
     }
-    failures.add(replica.replica().address() + " (" + describe(cause) + ")");
+    failures.add(replica.replica().address() + " (" + CallErrors.describe(cause) + ")");
     lastFailure = cause;
     if (failure == AttemptFailure.REFUSED_BY_BREAKER) {
       refused++; // nothing was sent: it costs neither an attempt nor the retry budget
@@ -227,13 +227,15 @@ final class RoutedCall implements CallInfo {
     boolean retryable = route.options().getFaultMode() != FaultMode.FAILFAST
         && failure.retryable(idempotent, route.options().getRetryableMethods().contains(method));
     if (!retryable) {
-      Throwable answer = failure == AttemptFailure.OUTCOME_UNKNOWN && !idempotent ? outcomeUnknown(replica, cause)
-          : tried.size() == 1 ? cause : summary("the last failure is not safe to retry", cause);
+      Throwable answer = failure == AttemptFailure.OUTCOME_UNKNOWN && !idempotent
+          ? CallErrors.outcomeUnknown(route.service(), method, replica.replica().address(), cause, failures)
+          : tried.size() == 1 ? cause : CallErrors.summary(route.service(), failures, "the last failure is not safe to retry", cause);
       return finish(answer, relayedAnswer && answer == cause);
     } else if (attemptsSent() >= route.options().getMaxAttempts()) {
-      return finish(summary("all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause), false);
+      return finish(CallErrors.summary(route.service(), failures,
+          "all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause), false);
     } else if (!route.budget().tryRetry()) {
-      return finish(summary("no retry left in the service's retry budget (retries are capped at "
+      return finish(CallErrors.summary(route.service(), failures, "no retry left in the service's retry budget (retries are capped at "
           + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause), false);
     }
     launch();
@@ -343,45 +345,5 @@ final class RoutedCall implements CallInfo {
       call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);
     }
     return false;
-  }
-
-  /**
-   * The error of a call that reached a replica and lost its answer, of a method not declared
-   * idempotent: running it again elsewhere could run it twice, so the caller must decide.
-   */
-  private ReplyException outcomeUnknown(AttemptTarget replica, Throwable cause) {
-    String method = method();
-    String why = cause instanceof ReplicaGoneException ? "its node left the cluster while the call was in flight"
-        : "no answer came (" + describe(cause) + ")";
-    String earlier = failures.size() > 1 ? " Earlier attempts: " + String.join(", ", failures.subList(0, failures.size() - 1)) + "." : "";
-    return new ReplyException(ReplyFailure.TIMEOUT, MeshProtocol.OUTCOME_UNKNOWN, "Call to service '" + route.service()
-        + "' (method '" + method + "') may or may not have run on replica " + replica.replica().address() + ": " + why
-        + ". It was not run again on another replica because '" + method + "' is not declared idempotent: if running it"
-        + " twice is safe, mark it @Idempotent in the service interface or list it in the service's idempotentMethods;"
-        + " otherwise check whether it took effect before calling again." + earlier);
-  }
-
-  /**
-   * One error for a call that failed on several replicas, naming each and why. It keeps the type of
-   * the last failure, and when that was the service's own error, its class, code and debug info, so
-   * code that checks them still works.
-   */
-  private ReplyException summary(String why, Throwable last) {
-    String message = "Call to service '" + route.service() + "' failed: " + why
-        + (failures == null ? "" : "; tried " + String.join(", ", failures));
-    if (last instanceof ServiceException e) {
-      return new ServiceException(e.failureCode(), message, e.getDebugInfo());
-    }
-    if (last instanceof ReplyException e) {
-      return new ReplyException(e.failureType(), e.failureCode(), message);
-    }
-    return new ReplyException(last == null ? ReplyFailure.NO_HANDLERS : ReplyFailure.RECIPIENT_FAILURE, -1, message);
-  }
-
-  private static String describe(Throwable cause) {
-    if (cause instanceof ReplyException e) {
-      return e.failureType() + (e.failureType() == ReplyFailure.RECIPIENT_FAILURE ? " " + e.failureCode() : "") + ": " + e.getMessage();
-    }
-    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 }
