@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Picks the replica for one call. One instance serves one service on one node and is only called
- * from that node's balancer event loop, so implementations may keep plain mutable state. A pick
- * must be cheap and must never do I/O or block: it runs on the path of every call.
+ * Picks the replica for one call. Calls are routed on their callers' event loops, and each loop has
+ * an instance of its own per service: an instance is only ever called by one thread, so
+ * implementations may keep plain mutable state, but each loop's instance sees only the calls of
+ * that loop (a round robin cycles per loop). A pick must be cheap and must never do I/O or block: it
+ * runs on the path of every call.
  * <p>
  * To add your own, implement this interface and a {@link StrategyFactory} that names it; see there
  * how a service is given it by name or by instance. The built-in strategies are the static factories

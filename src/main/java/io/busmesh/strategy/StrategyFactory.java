@@ -17,7 +17,8 @@ import java.util.function.Function;
  *   <li>by instance, in code: {@code ServiceOptions.setStrategy(factory, settings)}, e.g. with
  *       {@link #of(String, Function)}.</li>
  * </ul>
- * Each service on each node gets its own strategy instance, so a strategy may keep per-service state.
+ * Each service gets its own strategy instance on each event loop of each node that routes its calls,
+ * so a strategy may keep per-service state without locking (see {@link Strategy}).
  */
 public interface StrategyFactory {
 
