@@ -3,8 +3,10 @@ package io.busmesh.impl.load;
 /**
  * The share of events that were failures over roughly the last τ (see {@link DecayingAverage}), so
  * that many calls in a short time count as much as few calls over the same time. It fades while no
- * event arrives: a replica that failed and was then avoided is tried again, instead of keeping its
- * old error rate, and so its exclusion, forever. Safe to update and read from any thread.
+ * event arrives, with a time constant of at most {@link #IDLE_DECAY_NANOS one second}: a replica
+ * that failed and was then avoided (a hung process, now resumed) is tried again within seconds,
+ * instead of keeping its old error rate, and so its exclusion, for tens of seconds. Safe to update
+ * and read from any thread.
  */
 final class DecayingRate {
 
@@ -15,11 +17,14 @@ final class DecayingRate {
    * "out of stock", must not price it out (and so keep it from the calls that would correct the rate).
    */
   static final int PRIOR_SUCCESSES = 5;
+  /** The longest time constant of the rate's decay while no call ends. */
+  static final long IDLE_DECAY_NANOS = 1_000_000_000L;
 
   private final DecayingAverage average;
 
   public DecayingRate(long decayNanos) {
-    this.average = new DecayingAverage(decayNanos, decayNanos, MIN_WEIGHT, false, PRIOR_SUCCESSES);
+    this.average = new DecayingAverage(decayNanos, Math.min(decayNanos, IDLE_DECAY_NANOS), MIN_WEIGHT, false,
+        PRIOR_SUCCESSES);
   }
 
   public void record(boolean failure, long nowNanos) {

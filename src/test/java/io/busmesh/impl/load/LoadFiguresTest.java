@@ -74,6 +74,21 @@ class LoadFiguresTest {
   }
 
   @Test
+  void theErrorRateOfAReplicaThatGetsNoCallsFadesWithinSeconds() {
+    DecayingRate rate = new DecayingRate(10_000 * MS);
+    for (int i = 0; i < 50; i++) { // a hung replica's attempts time out one after the other
+      clock.advance(Duration.ofMillis(10));
+      rate.record(true, clock.nanoTime());
+    }
+    double failing = rate.rateAt(clock.nanoTime());
+
+    clock.advance(Duration.ofSeconds(2)); // avoided meanwhile, or out of the view
+
+    assertTrue(failing > 0.8, "rate while failing " + failing);
+    assertEquals(failing * Math.exp(-2), rate.rateAt(clock.nanoTime()), 1e-9, "so it is tried again soon");
+  }
+
+  @Test
   void theSmoothAverageIsGeometricSoAColdStartWeighsLittleAndIsForgottenWithinAHundredCalls() {
     LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
     ewma.observe(1_000 * MS, clock.nanoTime()); // a cold first call
