@@ -89,7 +89,7 @@ public final class BalancerVerticle extends VerticleBase {
     loadSharing = new LoadSharing(context, registry.nodeId(), new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
         served, routes.clients()::all, routes::routes, registry::liveNodes, clock);
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
-    interceptor = new CallInterceptor(routes::activeRoute);
+    interceptor = new CallInterceptor(routes);
     vertx.eventBus().addOutboundInterceptor(interceptor);
     vertx.eventBus().addInboundInterceptor(relayedReplies);
 

@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
-import java.util.function.Function;
 
 /**
  * Routes each call on the event loop of the caller that made it, so no thread of the node is a
@@ -25,10 +24,10 @@ import java.util.function.Function;
  */
 final class CallInterceptor implements Handler<DeliveryContext<Object>> {
 
-  private final Function<String, ServiceRoute> routes;
+  private final RouteTable routes;
 
-  /** @param routes the active route of a service name, or null; any thread */
-  CallInterceptor(Function<String, ServiceRoute> routes) {
+  /** @param routes the routes, read from any thread */
+  CallInterceptor(RouteTable routes) {
     this.routes = routes;
   }
 
@@ -36,10 +35,16 @@ final class CallInterceptor implements Handler<DeliveryContext<Object>> {
   public void handle(DeliveryContext<Object> delivery) {
     Message<Object> message = delivery.message();
     if (message.isSend()) {
-      ServiceRoute route = routes.apply(message.address());
-      if (route != null && route.isActive() && onEventLoop()) {
-        route.route(message, delivery.body(), true);
-        return;
+      ServiceRoute route = routes.route(message.address());
+      ContextInternal caller = route == null ? null : eventLoopCaller();
+      if (caller != null) {
+        if (route.caller() == null) {
+          routes.calledFrom(route, caller);
+        }
+        if (route.isActive()) {
+          route.route(message, delivery.body(), true);
+          return;
+        }
       }
     }
     try {
@@ -64,8 +69,9 @@ final class CallInterceptor implements Handler<DeliveryContext<Object>> {
         + LogText.quote(e.getMessage()) + "). Nothing was sent; check what the caller passes (e.g. JSON nested too deep)."));
   }
 
-  private static boolean onEventLoop() {
+  /** The sender's context if it runs on an event loop, else null. */
+  private static ContextInternal eventLoopCaller() {
     ContextInternal context = ContextInternal.current();
-    return context != null && context.isEventLoopContext() && context.inThread();
+    return context != null && context.isEventLoopContext() && context.inThread() ? context : null;
   }
 }

@@ -4,15 +4,19 @@ import io.busmesh.MeshProtocol;
 import io.busmesh.Replica;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.ContextInternal;
 
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opens the event-bus connection to a replica's node as soon as this node starts calling the
- * replica's service, by pinging the replica ({@link MeshProtocol#PING_HEADER}): Vert.x connects to a
- * node on the first message sent there, and a first call that waits for a TCP (or TLS) handshake
- * looks slow to latency-aware strategies and to the caller. Once per node; on the balancer's loop.
+ * Opens the event-bus connection to a replica's node before calls need it, by pinging the replica
+ * ({@link MeshProtocol#PING_HEADER}): Vert.x connects to a node on the first message sent there, and
+ * a first call that waits for a TCP (or TLS) handshake looks slow to latency-aware strategies and to
+ * the caller. The ping is sent from the loop of the service's first caller, because Vert.x writes
+ * all of a connection's messages on the loop that opened it: from any other loop, every message of
+ * every call pays a hop to that loop (at one call in flight, a third of a call's latency). Once per
+ * node; from any thread.
  */
 final class ConnectionWarmer {
 
@@ -21,18 +25,26 @@ final class ConnectionWarmer {
 
   private final EventBus eventBus;
   private final String nodeId;
-  private final Set<String> warmed = new HashSet<>();
+  private final Set<String> warmed = ConcurrentHashMap.newKeySet();
 
   ConnectionWarmer(EventBus eventBus, String nodeId) {
     this.eventBus = eventBus;
     this.nodeId = nodeId;
   }
 
-  /** Pings {@code replica} if no replica of its node was pinged yet. */
-  void warm(Replica replica) {
+  /** Pings {@code replica} from the loop of {@code from}, at once if on it, if no replica of its node was pinged yet. */
+  void warm(Replica replica, ContextInternal from) {
     if (!replica.nodeId().equals(nodeId) && warmed.add(replica.nodeId())) {
-      eventBus.request(replica.address(), null, PING); // the answer (or its absence) says nothing a call will not
+      if (from.inThread()) {
+        ping(replica);
+      } else {
+        from.runOnContext(v -> ping(replica));
+      }
     }
+  }
+
+  private void ping(Replica replica) {
+    eventBus.request(replica.address(), null, PING); // the answer (or its absence) says nothing a call will not
   }
 
   /** A node that left: if it comes back, its connection is new. */

@@ -13,6 +13,7 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -59,7 +60,7 @@ final class RouteTable {
   /** Replicas at whose address a consumer of another node is registered (see {@link #setContested}). */
   private final Set<String> contested = new HashSet<>();
   private final Set<String> panicking = new HashSet<>();
-  private ReplicaView view = ReplicaView.EMPTY;
+  private volatile ReplicaView view = ReplicaView.EMPTY; // written on the balancer's loop, read by first callers too
 
   /**
    * @param loop     the balancer's loop, where the table is changed
@@ -77,7 +78,11 @@ final class RouteTable {
     this.rejected = rejected;
     this.warmer = new ConnectionWarmer(vertx.eventBus(), nodeId);
     this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
-      warmer.warm(replica);
+      ServiceRoute route = routes.get(replica.service());
+      ContextInternal caller = route == null ? null : route.caller();
+      if (caller != null) {
+        warmer.warm(replica, caller); // else its first caller will
+      }
       loop.runOnContext(v -> checkForeignConsumers(replica.address())); // a stranger may have registered first
     });
   }
@@ -88,8 +93,21 @@ final class RouteTable {
     return route != null && route.isActive() ? route : null;
   }
 
+  /** The route of the service called {@code address}, active or not, or null; any thread. */
   ServiceRoute route(String service) {
     return routes.get(service);
+  }
+
+  /**
+   * Notes a call to {@code route} on an event loop, on the caller's thread: the first caller of a
+   * service opens the connections to its replicas' nodes, so that they are written on its loop.
+   */
+  void calledFrom(ServiceRoute route, ContextInternal caller) {
+    if (route.firstCaller(caller)) {
+      for (Replica replica : view.replicas(route.service())) {
+        warmer.warm(replica, caller);
+      }
+    }
   }
 
   Iterable<ServiceRoute> routes() {
@@ -128,6 +146,7 @@ final class RouteTable {
 
   /** Calls that reach the service name's consumer: a route's first, and those from threads that are not event loops. */
   private void firstCalls(ServiceRoute route, Message<Object> call) {
+    calledFrom(route, (ContextInternal) loop); // no caller on an event loop yet: connections are opened from here
     activate(route);
     route.route(call, call.body(), false);
   }

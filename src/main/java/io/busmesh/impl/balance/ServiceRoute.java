@@ -14,6 +14,7 @@ import io.busmesh.strategy.StrategyFactory;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,6 +57,8 @@ final class ServiceRoute {
   private volatile RouteSnapshot snapshot = RouteSnapshot.EMPTY;
   private volatile HedgeTrigger hedgeTrigger; // made on activation, unless the fault mode is not hedged
   private volatile boolean active;
+  /** The context of the first call seen on an event loop; the replicas' connections are opened from its loop. */
+  private final AtomicReference<ContextInternal> caller = new AtomicReference<>();
   private Set<String> ejected = Set.of();
   /** Node ids of plain consumers registered on the service name, one per consumer. */
   private volatile List<String> foreignConsumers = List.of();
@@ -155,6 +159,16 @@ final class ServiceRoute {
     hedgeTrigger = options.getFaultMode() != FaultMode.HEDGED ? null
         : new HedgeTrigger(clock, options.getHedgePercentile(), HEDGE_WINDOW_MS);
     active = true;
+  }
+
+  /** The context of the service's first caller on an event loop, or null while there was none. */
+  ContextInternal caller() {
+    return caller.get();
+  }
+
+  /** Keeps {@code context} as the service's first caller, unless there was one; true if it was kept. */
+  boolean firstCaller(ContextInternal context) {
+    return caller.get() == null && caller.compareAndSet(null, context);
   }
 
   /** Calls of this node to the service that have not ended yet. */
