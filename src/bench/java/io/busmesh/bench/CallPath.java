@@ -24,6 +24,17 @@ record CallPath(String name, IntFunction<Future<Integer>> call) {
   /** A second direct proxy, measured like the others: its ratio to direct-proxy is the run's own noise (an A/A test). */
   static final String CONTROL = "control";
 
+  /** The path called {@code name}; {@code replicaAddress} is the replica that the direct proxies call. */
+  static CallPath of(String name, Vertx vertx, String replicaAddress, DeliveryOptions options) {
+    return switch (name) {
+      case MESH -> mesh(vertx, options);
+      case DIRECT_PROXY -> directProxy(vertx, replicaAddress, options);
+      case CONTROL -> control(vertx, replicaAddress, options);
+      case RAW -> raw(vertx, options);
+      default -> throw new IllegalArgumentException("no call path called " + name);
+    };
+  }
+
   /** The ordinary generated proxy of the service name: through this node's balancer to a replica. */
   static CallPath mesh(Vertx vertx, DeliveryOptions options) {
     return proxy(MESH, vertx, BenchServerVerticle.SERVICE, options);

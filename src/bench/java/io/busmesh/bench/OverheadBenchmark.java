@@ -9,14 +9,14 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Client side of the overhead benchmark (a benchmark, not a test): measures the same addition on
  * the server JVM through the mesh, through a proxy of the replica's own address, and as a raw
  * event-bus request, at each load level of {@link BenchOptions} (one caller at several concurrencies,
  * then callers on several event loops), then prints an {@link OverheadReport}, closes Vert.x and
- * exits, with 0 only if every call was answered correctly. Run it with {@code bench/overhead.sh},
+ * exits, with 0 only if every call was answered correctly. By default each path runs in a JVM of its
+ * own ({@link IsolatedPaths}), as in a deployment; {@code "isolated": false} runs them all here. Run it with {@code bench/overhead.sh},
  * which also starts the {@link BenchServerVerticle}.
  */
 public class OverheadBenchmark extends VerticleBase {
@@ -37,23 +37,28 @@ public class OverheadBenchmark extends VerticleBase {
     }
     // Deployment succeeds at once; the benchmark reports through stdout and the exit code.
     Mesh.join(vertx, options.mesh())
-        .compose(this::callPaths)
-        .compose(paths -> Callers.deploy(vertx, options.callers()).compose(callers -> measure(paths, callers)))
+        .compose(this::pathRuns)
+        .compose(runs -> measure(runs).transform(measured -> runs.stop().transform(v -> (Future<OverheadReport>) measured)))
         .onComplete(this::finish);
     return Future.succeededFuture();
   }
 
-  /** The paths to the server that the conf asks for, once its replica is in this node's view and its raw consumer answers. */
-  private Future<List<CallPath>> callPaths(Mesh mesh) {
+  /**
+   * The runs of the paths that the conf asks for, once the server's replica is in this node's view
+   * and its raw consumer answers: in child JVMs, one per path, or in this JVM.
+   */
+  private Future<PathRuns> pathRuns(Mesh mesh) {
     long awaitMs = options.awaitServerSeconds() * 1_000L;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.callTimeoutMs());
-    CallPath raw = CallPath.raw(vertx, delivery);
     return mesh.awaitReplicas(BenchServerVerticle.SERVICE, 1, awaitMs)
-        .compose(seen -> untilAnswered(raw, System.nanoTime() + awaitMs * 1_000_000))
-        .map(v -> {
+        .compose(seen -> untilAnswered(CallPath.raw(vertx, delivery), System.nanoTime() + awaitMs * 1_000_000))
+        .<PathRuns>compose(v -> {
           String replica = mesh.replicas(BenchServerVerticle.SERVICE).get(0).address();
-          return Stream.of(CallPath.mesh(vertx, delivery), CallPath.directProxy(vertx, replica, delivery), raw,
-              CallPath.control(vertx, replica, delivery)).filter(path -> options.paths().contains(path.name())).toList();
+          if (options.isolated()) {
+            return IsolatedPaths.start(vertx, options, replica).map(PathRuns.class::cast);
+          }
+          List<CallPath> paths = options.paths().stream().map(name -> CallPath.of(name, vertx, replica, delivery)).toList();
+          return Callers.deploy(vertx, options.callers()).map(callers -> (PathRuns) new LocalPaths(paths, callers));
         });
   }
 
@@ -78,22 +83,23 @@ public class OverheadBenchmark extends VerticleBase {
    * paths take turns run by run, starting one further each round, so slow drift (JIT, GC, the other
    * JVM) falls on all of them alike rather than on whichever would always run first.
    */
-  private Future<OverheadReport> measure(List<CallPath> paths, Callers callers) {
-    OverheadReport report = new OverheadReport(paths.stream().map(CallPath::name).toList());
+  private Future<OverheadReport> measure(PathRuns runs) {
+    List<String> paths = options.paths();
+    OverheadReport report = new OverheadReport(paths);
     Future<Void> chain = Future.succeededFuture();
     long warmupNanos = options.warmupSeconds() * 1_000_000_000L / WARMUP_PASSES;
     for (int pass = 0; pass < WARMUP_PASSES; pass++) {
-      for (CallPath path : paths) {
-        chain = chain.compose(v -> run(path, new Level(1, WARMUP_CONCURRENCY), Integer.MAX_VALUE, warmupNanos, "warm-up",
-            callers)).mapEmpty();
+      for (String path : paths) {
+        chain = chain.compose(v -> run(runs, path, new Level(1, WARMUP_CONCURRENCY), Integer.MAX_VALUE, warmupNanos,
+            "warm-up")).mapEmpty();
       }
     }
     for (Level level : options.levels()) {
       for (int round = 0; round < options.rounds(); round++) {
         for (int turn = 0; turn < paths.size(); turn++) {
-          CallPath path = paths.get((turn + round) % paths.size());
+          String path = paths.get((turn + round) % paths.size());
           String label = "round " + (round + 1) + "/" + options.rounds();
-          chain = chain.compose(v -> run(path, level, options.callsPerRun(), options.maxNanosPerRun(), label, callers))
+          chain = chain.compose(v -> run(runs, path, level, options.callsPerRun(), options.maxNanosPerRun(), label))
               .map(run -> {
                 report.add(level, run);
                 return null;
@@ -104,14 +110,12 @@ public class OverheadBenchmark extends VerticleBase {
     return chain.map(report);
   }
 
-  private Future<RunResult> run(CallPath path, Level level, int calls, long maxNanos, String label, Callers callers) {
-    Future<RunResult> result = level.callers() == 1 ? LoadRunner.run(path, level.inFlight(), calls, maxNanos)
-        : callers.run(path, level.inFlight(), calls, maxNanos);
-    return result.compose(run -> {
+  private Future<RunResult> run(PathRuns runs, String path, Level level, int calls, long maxNanos, String label) {
+    return runs.run(path, level, calls, maxNanos).compose(run -> {
       System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s (ended at %d ms)%n",
-          label, path.name(), level.label(), run.succeeded(), run.callsPerSecond(), System.currentTimeMillis());
+          label, path, level.label(), run.succeeded(), run.callsPerSecond(), System.currentTimeMillis());
       return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
-          + " call(s) failed in the " + label + " run of " + path.name() + " at " + level.label()
+          + " call(s) failed in the " + label + " run of " + path + " at " + level.label()
           + " in flight; first: " + run.firstError());
     });
   }

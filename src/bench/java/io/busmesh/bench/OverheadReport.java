@@ -32,8 +32,9 @@ final class OverheadReport {
   }
 
   void print(PrintStream out, BenchOptions options) {
-    out.printf("%nbusmesh overhead: server and client JVMs on loopback, event bus %s; %d round(s) per level, each run <= %d calls"
-        + " and <= %d s%n%n", options.mesh().getSecurity().isEventBusTls() ? "over mutual TLS" : "plain",
+    out.printf("%nbusmesh overhead: a server JVM and %s on loopback, event bus %s; %d round(s) per level, each run <= %d"
+        + " calls and <= %d s%n%n", options.isolated() ? "one client JVM per path" : "one client JVM for all paths",
+        options.mesh().getSecurity().isEventBusTls() ? "over mutual TLS" : "plain",
         options.rounds(), options.callsPerRun(), options.maxSecondsPerRun());
     out.printf("%-13s %9s %9s %11s %10s %10s %10s   %s%n",
         "mode", "in-flight", "calls", "calls/s", "p50 us", "p99 us", "p99.9 us", "calls/s by round (min..max)");

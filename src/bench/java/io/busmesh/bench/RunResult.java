@@ -1,6 +1,10 @@
 package io.busmesh.bench;
 
+import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.util.zip.DataFormatException;
 
 /**
  * What one {@link LoadRunner} run measured.
@@ -18,5 +22,27 @@ record RunResult(String path, int concurrency, long succeeded, long failed, Stri
 
   double callsPerSecond() {
     return succeeded / (Math.max(elapsedNanos, 1) / 1e9);
+  }
+
+  /** The whole result, histogram included (compressed), to send from one JVM to another. */
+  JsonObject toJson() {
+    ByteBuffer buffer = ByteBuffer.allocate(latencyNanos.getNeededByteBufferCapacity());
+    int length = latencyNanos.encodeIntoCompressedByteBuffer(buffer);
+    byte[] histogram = new byte[length];
+    buffer.flip().get(histogram);
+    return new JsonObject().put("path", path).put("concurrency", concurrency).put("succeeded", succeeded)
+        .put("failed", failed).put("firstError", firstError).put("elapsedNanos", elapsedNanos)
+        .put("latencyNanos", histogram);
+  }
+
+  /** @throws IllegalArgumentException if {@code json} is not what {@link #toJson} made */
+  static RunResult fromJson(JsonObject json) {
+    try {
+      Histogram latency = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(json.getBinary("latencyNanos")), 0);
+      return new RunResult(json.getString("path"), json.getInteger("concurrency"), json.getLong("succeeded"),
+          json.getLong("failed"), json.getString("firstError"), json.getLong("elapsedNanos"), latency);
+    } catch (DataFormatException | RuntimeException e) {
+      throw new IllegalArgumentException("not a run result: " + json.encode(), e);
+    }
   }
 }
