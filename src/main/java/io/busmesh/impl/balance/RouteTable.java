@@ -58,7 +58,8 @@ final class RouteTable {
   private final Map<String, List<ReplicaClient>> available = new HashMap<>();
   private final Map<String, Set<String>> idempotent = new HashMap<>();
   /** Replicas at whose address a consumer of another node is registered (see {@link #setContested}). */
-  private final Set<String> contested = new HashSet<>();
+  /** Replica addresses a stranger's consumer shares: no call, and no warm-up ping, goes there. Read by first callers too. */
+  private final Set<String> contested = ConcurrentHashMap.newKeySet();
   private final Set<String> panicking = new HashSet<>();
   private volatile ReplicaView view = ReplicaView.EMPTY; // written on the balancer's loop, read by first callers too
 
@@ -80,7 +81,7 @@ final class RouteTable {
     this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
       ServiceRoute route = routes.get(replica.service());
       ContextInternal caller = route == null ? null : route.caller();
-      if (caller != null) {
+      if (caller != null && !contested.contains(replica.address())) {
         warmer.warm(replica, caller); // else its first caller will
       }
       loop.runOnContext(v -> checkForeignConsumers(replica.address())); // a stranger may have registered first
@@ -105,7 +106,9 @@ final class RouteTable {
   void calledFrom(ServiceRoute route, ContextInternal caller) {
     if (route.firstCaller(caller)) {
       for (Replica replica : view.replicas(route.service())) {
-        warmer.warm(replica, caller);
+        if (!contested.contains(replica.address())) {
+          warmer.warm(replica, caller);
+        }
       }
     }
   }
