@@ -3,6 +3,7 @@ package io.busmesh;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -13,7 +14,8 @@ import java.util.TreeMap;
  *   "shareInFlight": true, "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
  *   "defaults": {"strategy": "adaptive", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
- *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"}
+ *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"},
+ *   "metrics": {"prometheus": {"port": 9464}}
  * }}</pre>
  */
 public class MeshOptions {
@@ -35,6 +37,7 @@ public class MeshOptions {
   private long metricsWindowMs = DEFAULT_METRICS_WINDOW_MS;
   private ServiceOptions defaults = new ServiceOptions();
   private SecurityOptions security = new SecurityOptions();
+  private PrometheusOptions prometheus = new PrometheusOptions();
   private final Map<String, ServiceOptions> services = new TreeMap<>();
 
   public MeshOptions() {
@@ -43,7 +46,8 @@ public class MeshOptions {
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
-        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security");
+        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security",
+        "metrics");
     setShareInFlight(in.bool("shareInFlight", true));
     setResyncIntervalMs(in.longBetween("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS, MIN_PERIOD_MS, MAX_MS));
     setDrainTimeoutMs(in.longBetween("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, MAX_MS));
@@ -51,6 +55,9 @@ public class MeshOptions {
     setMetricsPeriodMs(in.longBetween("metricsPeriodMs", DEFAULT_METRICS_PERIOD_MS, 0, MAX_MS));
     setMetricsWindowMs(in.longBetween("metricsWindowMs", DEFAULT_METRICS_WINDOW_MS, 1, MAX_MS));
     security = new SecurityOptions(in.object("security", new JsonObject()));
+    JsonObject metrics = in.object("metrics", new JsonObject());
+    prometheus = new PrometheusOptions(new ConfigReader("mesh options 'metrics'", metrics, "prometheus")
+        .object("prometheus", new JsonObject()));
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
     for (String name : perService.fieldNames()) {
@@ -60,6 +67,16 @@ public class MeshOptions {
       }
       services.put(name, new ServiceOptions("mesh options 'services." + name + "'", serviceJson, defaults));
     }
+  }
+
+  public PrometheusOptions getPrometheus() {
+    return prometheus;
+  }
+
+  /** The Prometheus scrape endpoint of this node's metrics; none by default. */
+  public MeshOptions setPrometheus(PrometheusOptions prometheus) {
+    this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+    return this;
   }
 
   public long getResyncIntervalMs() {
@@ -184,6 +201,7 @@ public class MeshOptions {
         .put("metricsPeriodMs", metricsPeriodMs)
         .put("metricsWindowMs", metricsWindowMs)
         .put("security", security.toJson())
+        .put("metrics", new JsonObject().put("prometheus", prometheus.toJson()))
         .put("defaults", defaults.toJson())
         .put("services", perService);
   }

@@ -1,6 +1,8 @@
 package io.busmesh.bench;
 
 import io.busmesh.Mesh;
+import io.busmesh.MeshOptions;
+import io.busmesh.PrometheusOptions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +38,10 @@ public class OverheadBenchmark extends VerticleBase {
       return Future.failedFuture(e);
     }
     // Deployment succeeds at once; the benchmark reports through stdout and the exit code.
-    Mesh.join(vertx, options.mesh())
+    // In isolated mode the mesh's runner serves any Prometheus endpoint of the conf; this JVM must not take its port.
+    MeshOptions conductor = options.isolated() ? new MeshOptions(options.mesh().toJson()).setPrometheus(new PrometheusOptions())
+        : options.mesh();
+    Mesh.join(vertx, conductor)
         .compose(this::pathRuns)
         .compose(runs -> measure(runs).transform(measured -> runs.stop().transform(v -> (Future<OverheadReport>) measured)))
         .onComplete(this::finish);

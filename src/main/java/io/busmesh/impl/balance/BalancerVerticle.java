@@ -2,6 +2,7 @@ package io.busmesh.impl.balance;
 
 import io.busmesh.MeshOptions;
 import io.busmesh.MeshProtocol;
+import io.busmesh.PrometheusOptions;
 import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceMetrics;
 import io.busmesh.ServiceOptions;
@@ -9,6 +10,7 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadExchange;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
+import io.busmesh.impl.metrics.PrometheusEndpoint;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
@@ -16,6 +18,9 @@ import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.impl.replica.ServedReplicas;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.strategy.StrategyFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -23,6 +28,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 
@@ -48,6 +54,8 @@ public final class BalancerVerticle extends VerticleBase {
    * metrics windows roll on.
    */
   private static final long TICK_MS = 1_000;
+  /** How often the Micrometer meters take the balancer's figures: Prometheus scrapes every 10 to 60 s. */
+  private static final long METERS_PERIOD_MS = 1_000;
   private static final long REJECTED_LOG_PERIOD_MS = 60_000;
 
   private final MeshOptions options;
@@ -62,6 +70,8 @@ public final class BalancerVerticle extends VerticleBase {
   private LoadSharing loadSharing;
   private MetricsPublisher metrics;
   private CallInterceptor interceptor;
+  private MeshMeters meters; // null when no registry: nothing is measured for Micrometer
+  private PrometheusMeterRegistry ownRegistry; // made here when Prometheus is asked for and Vert.x has no such registry
   private RelayedReplies relayedReplies;
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
@@ -108,11 +118,39 @@ public final class BalancerVerticle extends VerticleBase {
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> metrics.publish());
     }
-    return Future.all(changes.completion(), control).compose(v -> viewKeeper.resync());
+    Future<?> prometheus = startMeters();
+    return Future.all(changes.completion(), control, prometheus).compose(v -> viewKeeper.resync());
+  }
+
+  /**
+   * Binds the mesh's meters to Vert.x's Micrometer registry if its metrics are on, and serves them
+   * for Prometheus if the options ask (in Vert.x's registry if it is a Prometheus one, else in one of
+   * the mesh's own). Neither: no meters and no periodic work at all.
+   */
+  private Future<?> startMeters() {
+    PrometheusOptions prometheus = options.getPrometheus();
+    MeterRegistry vertxRegistry = vertx.isMetricsEnabled() ? BackendRegistries.getDefaultNow() : null;
+    MeterRegistry registry = vertxRegistry;
+    if (prometheus.isEnabled() && !(vertxRegistry instanceof PrometheusMeterRegistry)) {
+      registry = ownRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+    if (registry == null) {
+      return Future.succeededFuture();
+    }
+    meters = new MeshMeters(registry, prometheus.getMaxReplicaSeries(), served::count);
+    vertx.setPeriodic(METERS_PERIOD_MS, id -> meters.update(routes, metrics));
+    return prometheus.isEnabled() ? PrometheusEndpoint.listen(vertx, (PrometheusMeterRegistry) registry, prometheus)
+        : Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() throws Exception {
+    if (meters != null) {
+      meters.close();
+    }
+    if (ownRegistry != null) {
+      ownRegistry.close();
+    }
     vertx.eventBus().removeOutboundInterceptor(interceptor);
     vertx.eventBus().removeInboundInterceptor(relayedReplies);
     nodeWatcher.close();

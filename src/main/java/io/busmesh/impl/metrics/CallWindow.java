@@ -30,6 +30,10 @@ public final class CallWindow {
   private Half previous = new Half(); // read and written under this window's lock
   private long rotatedAtNanos;
   private Histogram interval; // recycled by the recorder
+  /** What halves held when they were dropped, so that {@link #totals()} only grows; under the lock. */
+  private long retiredCalls;
+  private long retiredFailures;
+  private long retiredFaults;
 
   /** @param percentiles the latency percentiles {@link #figures()} reports, in (0, 1) */
   public CallWindow(Clock clock, long windowMillis, double... percentiles) {
@@ -56,6 +60,14 @@ public final class CallWindow {
   /** Moves the halves on if one has passed; off the path of calls, at least once a second. */
   public synchronized void roll() {
     rotateIfDue();
+  }
+
+  /** Everything recorded since the window was made (monotonic, for counters); off the path of calls. */
+  public synchronized Totals totals() {
+    long calls = retiredCalls + previous.calls.sum() + current.calls.sum();
+    long failures = retiredFailures + previous.failures.sum() + current.failures.sum();
+    long faults = retiredFaults + previous.faults.sum() + current.faults.sum();
+    return new Totals(calls, failures, faults);
   }
 
   /** The window's figures now. */
@@ -96,13 +108,41 @@ public final class CallWindow {
     current.histogram.add(interval);
     long elapsed = clock.nanoTime() - rotatedAtNanos;
     if (elapsed >= 2 * halfNanos) {
+      retire(previous);
+      retire(current);
       previous = new Half();
       current = new Half();
       rotatedAtNanos += elapsed;
     } else if (elapsed >= halfNanos) {
+      retire(previous);
       previous = current;
       current = new Half();
       rotatedAtNanos += elapsed;
+    }
+  }
+
+  private void retire(Half half) {
+    retiredCalls += half.calls.sum();
+    retiredFailures += half.failures.sum();
+    retiredFaults += half.faults.sum();
+  }
+
+  /**
+   * Attempts recorded since a window was made.
+   *
+   * @param failures attempts that failed, any way (faults included)
+   * @param faults   attempts that failed in a way the mesh must handle (timeout, no handler, lost node)
+   */
+  public record Totals(long calls, long failures, long faults) {
+
+    /** Answered without error. */
+    public long succeeded() {
+      return calls - failures;
+    }
+
+    /** Failed with an error of the service itself (an application error), not a fault. */
+    public long applicationErrors() {
+      return failures - faults;
     }
   }
 

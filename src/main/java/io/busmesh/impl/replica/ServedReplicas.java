@@ -34,6 +34,11 @@ public final class ServedReplicas {
   }
 
   /** Each served replica's load now. */
+  /** How many replicas this node serves now. */
+  public int count() {
+    return endpoints.size();
+  }
+
   public List<Load> loads() {
     List<Load> loads = new ArrayList<>(endpoints.size());
     endpoints.forEach(e -> loads.add(e.load()));
