@@ -132,7 +132,7 @@ class MeshPrometheusTest {
     System.out.println("Prometheus series of busmesh for a service of 100 replicas: " + series);
     assertEquals(PrometheusOptions.DEFAULT_MAX_REPLICA_SERIES, replicaLabels.size(), "replica label values: " + replicaLabels);
     assertEquals(100, value(samples, "busmesh_service_replicas", "service", "calculator"));
-    assertEquals(50 * 13 + 12 + 2, series, "13 series per replica with its own, 12 for the service, 2 for the node");
+    assertEquals(50 * 13 + 15 + 2, series, "13 series per replica with its own, 15 for the service, 2 for the node");
   }
 
   @Test

@@ -35,7 +35,6 @@ final class MeshMeters {
 
   private final MeterRegistry registry;
   private final int maxReplicaSeries;
-  private final IntSupplier publishedReplicas;
   private final Map<String, ServiceSeries> services = new HashMap<>();
   private final List<Meter> nodeMeters = new ArrayList<>();
   private volatile double loadViewAgeSeconds = Double.NaN;
@@ -43,7 +42,6 @@ final class MeshMeters {
   MeshMeters(MeterRegistry registry, int maxReplicaSeries, IntSupplier publishedReplicas) {
     this.registry = registry;
     this.maxReplicaSeries = maxReplicaSeries;
-    this.publishedReplicas = publishedReplicas;
     nodeMeters.add(Gauge.builder("busmesh.node.replicas.published", publishedReplicas, IntSupplier::getAsInt)
         .description("Replicas this node publishes").register(registry));
     nodeMeters.add(Gauge.builder("busmesh.load.view.age", this, m -> m.loadViewAgeSeconds).baseUnit("seconds")
@@ -97,7 +95,7 @@ final class MeshMeters {
     volatile double replicaCount;
     volatile double budgetCalls;
     volatile double budgetRetries;
-    volatile double hedges;
+    volatile ServiceRoute route; // the counters read its adders
 
     ServiceSeries(String service) {
       this.service = service;
@@ -118,12 +116,22 @@ final class MeshMeters {
       gauge("busmesh.service.replicas", tags, s -> s.replicaCount, null, "Replicas of the service in this node's view");
       gauge("busmesh.service.retry.budget.calls", tags, s -> s.budgetCalls, null, "Calls in the retry budget's window, cluster-wide");
       gauge("busmesh.service.retry.budget.retries", tags, s -> s.budgetRetries, null, "Retries in the retry budget's window, cluster-wide");
-      meters.add(FunctionCounter.builder("busmesh.service.hedges", this, s -> s.hedges).tags(tags)
-          .description("Hedged attempts this node sent").register(registry));
+      counter("busmesh.service.hedges", tags, route -> route.hedgesSent().sum(), "Hedged attempts this node sent");
+      counter("busmesh.service.retries", tags, route -> route.retries().sum(), "Retries after a failed attempt");
+      counter("busmesh.service.breaker.refusals", tags, route -> route.breakerRefusals().sum(),
+          "Picks refused by the replica's breaker (open, or half-open with its probe under way)");
+      counter("busmesh.service.retry.budget.exhausted", tags, route -> route.budgetExhausted().sum(),
+          "Calls failed because the retry budget had no retry left");
     }
 
     private void gauge(String name, Tags tags, ToDoubleFunction<ServiceSeries> value, String unit, String description) {
       meters.add(Gauge.builder(name, this, value).tags(tags).baseUnit(unit).description(description).register(registry));
+    }
+
+    /** A counter of the route's own adders, read when scraped (they only grow). */
+    private void counter(String name, Tags tags, ToDoubleFunction<ServiceRoute> value, String description) {
+      meters.add(FunctionCounter.builder(name, this, s -> s.route == null ? 0 : value.applyAsDouble(s.route)).tags(tags)
+          .description(description).register(registry));
     }
 
     void update(ServiceRoute route, List<ReplicaClient> clients, ServiceMetrics figures) {
@@ -175,7 +183,7 @@ final class MeshMeters {
       replicaCount = clients.size();
       budgetCalls = figures.budgetCalls();
       budgetRetries = figures.budgetRetries();
-      hedges = route.hedgesSent().sum();
+      this.route = route;
     }
 
     void remove() {

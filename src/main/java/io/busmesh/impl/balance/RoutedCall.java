@@ -214,6 +214,7 @@ final class RoutedCall implements CallInfo {
     lastFailure = cause;
     if (failure == AttemptFailure.REFUSED_BY_BREAKER) {
       refused++; // nothing was sent: it costs neither an attempt nor the retry budget
+      route.breakerRefusals().increment();
       if (outstanding == 0) {
         launch();
       }
@@ -235,9 +236,11 @@ final class RoutedCall implements CallInfo {
       return finish(CallErrors.summary(route.service(), failures,
           "all " + attemptsSent() + " attempts allowed (maxAttempts) failed", cause), false);
     } else if (!route.budget().tryRetry()) {
+      route.budgetExhausted().increment();
       return finish(CallErrors.summary(route.service(), failures, "no retry left in the service's retry budget (retries are capped at "
           + Math.round(route.options().getRetryBudgetRatio() * 100) + "% of calls)", cause), false);
     }
+    route.retries().increment();
     launch();
     return false;
   }

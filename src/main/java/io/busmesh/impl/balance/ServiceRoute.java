@@ -50,6 +50,10 @@ final class ServiceRoute {
   private final RetryBudget budget;
   private final RetryBudget hedgeBudget;
   private final LongAdder hedgesSent = new LongAdder();
+  // Counted where they happen, off the common path of a call, for the metrics.
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder breakerRefusals = new LongAdder();
+  private final LongAdder budgetExhausted = new LongAdder();
   private final OutlierDetector outliers; // null when ejection is off; used on the balancer's loop only
   private final LoopStrategies strategy = new LoopStrategies();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -207,6 +211,21 @@ final class ServiceRoute {
   }
 
   /** Backup requests sent so far on this node. */
+  /** Retries sent after a failed attempt (failover), within the budget. */
+  LongAdder retries() {
+    return retries;
+  }
+
+  /** Picks that a replica's breaker refused, so that another replica was tried or the call failed. */
+  LongAdder breakerRefusals() {
+    return breakerRefusals;
+  }
+
+  /** Calls that failed because the retry budget had no retry left. */
+  LongAdder budgetExhausted() {
+    return budgetExhausted;
+  }
+
   LongAdder hedgesSent() {
     return hedgesSent;
   }
