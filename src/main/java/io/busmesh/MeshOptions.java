@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *   "defaults": {"strategy": "adaptive", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
  *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"},
- *   "metrics": {"prometheus": {"port": 9464}}
+ *   "metrics": {"prometheus": {"port": 9464}}, "health": {"port": 9465}
  * }}</pre>
  */
 public class MeshOptions {
@@ -38,6 +38,7 @@ public class MeshOptions {
   private ServiceOptions defaults = new ServiceOptions();
   private SecurityOptions security = new SecurityOptions();
   private PrometheusOptions prometheus = new PrometheusOptions();
+  private HealthOptions health = new HealthOptions();
   private final Map<String, ServiceOptions> services = new TreeMap<>();
 
   public MeshOptions() {
@@ -47,7 +48,7 @@ public class MeshOptions {
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
         "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security",
-        "metrics");
+        "metrics", "health");
     setShareInFlight(in.bool("shareInFlight", true));
     setResyncIntervalMs(in.longBetween("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS, MIN_PERIOD_MS, MAX_MS));
     setDrainTimeoutMs(in.longBetween("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, MAX_MS));
@@ -58,6 +59,11 @@ public class MeshOptions {
     JsonObject metrics = in.object("metrics", new JsonObject());
     prometheus = new PrometheusOptions(new ConfigReader("mesh options 'metrics'", metrics, "prometheus")
         .object("prometheus", new JsonObject()));
+    health = new HealthOptions(in.object("health", new JsonObject()));
+    if (health.isEnabled() && health.getPort() == prometheus.getPort()) {
+      throw new IllegalArgumentException("Invalid mesh options: 'health.port' and 'metrics.prometheus.port' are both "
+          + health.getPort() + "; give them different ports.");
+    }
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
     for (String name : perService.fieldNames()) {
@@ -76,6 +82,16 @@ public class MeshOptions {
   /** The Prometheus scrape endpoint of this node's metrics; none by default. */
   public MeshOptions setPrometheus(PrometheusOptions prometheus) {
     this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+    return this;
+  }
+
+  public HealthOptions getHealth() {
+    return health;
+  }
+
+  /** The liveness and readiness probes of this node; none by default. */
+  public MeshOptions setHealth(HealthOptions health) {
+    this.health = Objects.requireNonNull(health, "health");
     return this;
   }
 
@@ -202,6 +218,7 @@ public class MeshOptions {
         .put("metricsWindowMs", metricsWindowMs)
         .put("security", security.toJson())
         .put("metrics", new JsonObject().put("prometheus", prometheus.toJson()))
+        .put("health", health.toJson())
         .put("defaults", defaults.toJson())
         .put("services", perService);
   }

@@ -30,7 +30,7 @@ class MeshOptionsTest {
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
         + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
-        + "defaults, services, security, metrics].", e.getMessage());
+        + "defaults, services, security, metrics, health].", e.getMessage());
   }
 
   @Test

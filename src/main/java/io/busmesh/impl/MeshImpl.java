@@ -14,6 +14,7 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.replica.IdempotentMethods;
 import io.busmesh.impl.replica.ReplicaEndpoint;
+import io.busmesh.impl.health.MeshHealth;
 import io.busmesh.impl.replica.ServedReplicas;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.impl.trust.RecordSigner;
@@ -21,6 +22,7 @@ import io.vertx.core.Closeable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -58,6 +60,8 @@ public final class MeshImpl implements Mesh {
   /** Closing Vert.x closes the mesh first, while the event bus still works, so replicas drain. */
   private final Closeable closeWithVertx = completion -> close().onComplete(completion);
   private String balancerDeployment;
+  private volatile boolean draining;
+  private HttpServer healthServer; // null unless mesh.health has a port
 
   private MeshImpl(Vertx vertx, MeshOptions options, ControlPlane controlPlane) {
     this.vertx = vertx;
@@ -94,14 +98,29 @@ public final class MeshImpl implements Mesh {
           + " machine; in production configure mesh.security (see the README, 'Security').");
     }
     vertx.deployVerticle(mesh.balancer)
-        .map(id -> {
+        .compose(id -> {
           mesh.balancerDeployment = id;
           ((VertxInternal) vertx).addCloseHook(mesh.closeWithVertx);
-          return (Mesh) mesh;
+          return mesh.serveHealth().recover(e -> mesh.close().transform(v -> Future.failedFuture(e)));
         })
+        .map(v -> (Mesh) mesh)
         .onFailure(err -> meshes.remove("mesh"))
         .onComplete(created);
     return created.future();
+  }
+
+  /** Starts the liveness and readiness probes if the options give them a port. */
+  private Future<Void> serveHealth() {
+    if (!options.getHealth().isEnabled()) {
+      return Future.succeededFuture();
+    }
+    VertxInternal internal = (VertxInternal) vertx;
+    MeshHealth health = new MeshHealth(vertx, () -> internal.clusterManager().isActive(), balancer::viewSyncedAtNanos,
+        3 * options.getResyncIntervalMs(), served::count, () -> draining);
+    return health.listen(vertx, options.getHealth()).map(server -> {
+      healthServer = server;
+      return null;
+    });
   }
 
   /** True once {@code vertx} has a mesh (joined, or joining). */
@@ -192,11 +211,13 @@ public final class MeshImpl implements Mesh {
 
   @Override
   public Future<Void> close() {
+    draining = true; // readiness goes down at once; liveness stays up until the replicas have drained
     ((VertxInternal) vertx).removeCloseHook(closeWithVertx);
     List<Future<Void>> closing = new ArrayList<>();
     publications.forEach(p -> closing.add(p.close()));
     return Future.join(closing).otherwiseEmpty()
         .compose(v -> balancerDeployment == null ? Future.succeededFuture() : vertx.undeploy(balancerDeployment))
+        .compose(v -> healthServer == null ? Future.succeededFuture() : healthServer.close())
         .onComplete(ar -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("mesh"))
         .mapEmpty();
   }

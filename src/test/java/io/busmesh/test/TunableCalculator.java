@@ -13,10 +13,16 @@ public final class TunableCalculator implements Calculator {
 
   private final Vertx vertx;
   private final AtomicLong delayMs;
+  private final AtomicLong addsStarted = new AtomicLong();
 
   public TunableCalculator(Vertx vertx, long delayMs) {
     this.vertx = vertx;
     this.delayMs = new AtomicLong(delayMs);
+  }
+
+  /** Calls of {@link #add} that reached this implementation. */
+  public long addsStarted() {
+    return addsStarted.get();
   }
 
   public void setDelayMs(long delayMs) {
@@ -25,6 +31,7 @@ public final class TunableCalculator implements Calculator {
 
   @Override
   public Future<Integer> add(int a, int b) {
+    addsStarted.incrementAndGet();
     long delay = delayMs.get();
     if (delay == 0) {
       return Future.succeededFuture(a + b);

@@ -164,6 +164,11 @@ public final class BalancerVerticle extends VerticleBase {
     loadSharing.forget(nodeId);
   }
 
+  /** When this node's view was last rebuilt from the whole registry ({@link System#nanoTime()}), -1 before; any thread. */
+  public long viewSyncedAtNanos() {
+    return viewKeeper == null ? -1 : viewKeeper.syncedAtNanos();
+  }
+
   /** The current view; safe to read from any thread. */
   public ReplicaView view() {
     return viewKeeper.view();

@@ -38,6 +38,8 @@ final class ViewKeeper {
   private final Predicate<String> isCalled;
   private final Consumer<ReplicaView> onChange;
   private volatile ReplicaView view = ReplicaView.EMPTY;
+  /** When the registry was last read in full ({@link System#nanoTime()}), or -1 before the first read; any thread. */
+  private volatile long syncedAtNanos = -1;
   /** Changes applied while a resync reads the registry; replayed on its snapshot. Null when none runs. */
   private List<UnaryOperator<ReplicaView>> changesDuringResync;
   /** Replicas of the view that the last resync did not read (see {@link #withOnceMissed}). */
@@ -58,6 +60,11 @@ final class ViewKeeper {
   }
 
   /** The current view; safe to read from any thread. */
+  /** When the view was last rebuilt from a full read of the registry ({@link System#nanoTime()}); -1 before the first. */
+  long syncedAtNanos() {
+    return syncedAtNanos;
+  }
+
   ReplicaView view() {
     return view;
   }
@@ -127,6 +134,7 @@ final class ViewKeeper {
         next = change.apply(next);
       }
       setView(next);
+      syncedAtNanos = System.nanoTime();
       return entries;
     }).compose(entries -> registry.repairOwn(entries).map(entries))
         .compose(registry::forgetDeadNodes).recover(err -> {
