@@ -2,6 +2,7 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.test.Await;
+import io.busmesh.test.LoopbackHttp;
 import io.busmesh.test.TestCluster;
 import io.busmesh.test.TunableCalculator;
 import io.vertx.core.Future;
@@ -12,13 +13,7 @@ import io.vertx.serviceproxy.ServiceProxyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MeshHealthTest {
 
   private final TestCluster cluster = new TestCluster();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final LoopbackHttp http = new LoopbackHttp();
 
   @AfterEach
   void stop() throws Exception {
@@ -41,7 +36,7 @@ class MeshHealthTest {
 
   @Test
   void readinessGoesDownWhileTheReplicasDrainAndLivenessStaysUpUntilTheMeshIsClosed() throws Exception {
-    int port = freePort();
+    int port = LoopbackHttp.freePort();
     Vertx server = cluster.addNode();
     Mesh serverMesh = Mesh.join(server, new MeshOptions().setHealth(new HealthOptions().setPort(port)))
         .await(30, TimeUnit.SECONDS);
@@ -51,7 +46,7 @@ class MeshHealthTest {
     Mesh.join(callerNode, new MeshOptions()).compose(m -> m.awaitReplicas("calculator", 1, 15_000))
         .await(20, TimeUnit.SECONDS);
 
-    HttpResponse<String> ready = get(port, HealthOptions.READY_PATH);
+    HttpResponse<String> ready = http.get(port, HealthOptions.READY_PATH);
     assertEquals(200, ready.statusCode(), ready.body());
     JsonObject checks = checksById(new JsonObject(ready.body()));
     assertEquals("UP", checks.getJsonObject("cluster").getString("status"), ready.body());
@@ -64,8 +59,8 @@ class MeshHealthTest {
     Await.until("the call reaches the replica", Duration.ofSeconds(5), () -> slow.addsStarted() == 1);
     Future<Void> closing = serverMesh.close();
 
-    HttpResponse<String> duringDrain = get(port, HealthOptions.READY_PATH);
-    HttpResponse<String> liveDuringDrain = get(port, HealthOptions.LIVE_PATH);
+    HttpResponse<String> duringDrain = http.get(port, HealthOptions.READY_PATH);
+    HttpResponse<String> liveDuringDrain = http.get(port, HealthOptions.LIVE_PATH);
     System.out.println("health during a drain: ready " + duringDrain.statusCode() + " " + duringDrain.body()
         + "; live " + liveDuringDrain.statusCode() + " " + liveDuringDrain.body());
     assertFalse(closing.isComplete(), "the drain was over before the probes were asked; the test proved nothing");
@@ -75,7 +70,7 @@ class MeshHealthTest {
 
     assertEquals(5, inFlight.await(10, TimeUnit.SECONDS), "the call in flight was answered during the drain");
     closing.await(20, TimeUnit.SECONDS);
-    assertThrows(ConnectException.class, () -> get(port, HealthOptions.LIVE_PATH), "the probes close with the mesh");
+    assertThrows(ConnectException.class, () -> http.get(port, HealthOptions.LIVE_PATH), "the probes close with the mesh");
   }
 
   @Test
@@ -95,14 +90,5 @@ class MeshHealthTest {
     return byId;
   }
 
-  private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

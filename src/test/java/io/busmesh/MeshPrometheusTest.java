@@ -2,6 +2,7 @@ package io.busmesh;
 
 import io.busmesh.examples.calculator.Calculator;
 import io.busmesh.test.Await;
+import io.busmesh.test.LoopbackHttp;
 import io.busmesh.test.TestCluster;
 import io.busmesh.test.TunableCalculator;
 import io.vertx.core.Future;
@@ -16,9 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +40,7 @@ class MeshPrometheusTest {
   private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
 
   private final TestCluster cluster = new TestCluster();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final LoopbackHttp http = new LoopbackHttp();
 
   @AfterEach
   void stop() throws Exception {
@@ -57,7 +55,7 @@ class MeshPrometheusTest {
     TunableCalculator failing = new TunableCalculator(server, 0);
     String healthyAddress = serverMesh.publish("calculator", Calculator.class, healthy).await(20, TimeUnit.SECONDS).replica().address();
     String failingAddress = serverMesh.publish("calculator", Calculator.class, failing).await(20, TimeUnit.SECONDS).replica().address();
-    int port = freePort();
+    int port = LoopbackHttp.freePort();
     Vertx callerNode = cluster.addNode();
     Mesh caller = Mesh.join(callerNode, new MeshOptions()
         .setPrometheus(new PrometheusOptions().setPort(port))
@@ -105,7 +103,7 @@ class MeshPrometheusTest {
     for (int i = 0; i < 100; i++) {
       serverMesh.publish("calculator", Calculator.class, new TunableCalculator(server, 0)).await(20, TimeUnit.SECONDS);
     }
-    int port = freePort();
+    int port = LoopbackHttp.freePort();
     Vertx callerNode = cluster.addNode();
     Mesh caller = Mesh.join(callerNode, new MeshOptions()
         .setPrometheus(new PrometheusOptions().setPort(port))).await(30, TimeUnit.SECONDS);
@@ -158,8 +156,7 @@ class MeshPrometheusTest {
   private Map<String, Double> scrape(int port) {
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      response = http.get(port, "/metrics");
     } catch (IOException e) {
       throw new UncheckedIOException("no scrape from 127.0.0.1:" + port, e);
     } catch (InterruptedException e) {
@@ -204,9 +201,4 @@ class MeshPrometheusTest {
     return found;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

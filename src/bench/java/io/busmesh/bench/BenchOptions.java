@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>{@code
  * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8,
  *  "callsPerLevel": 240000, "rounds": 6, "maxSecondsPerRun": 2, "paths": ["mesh", "direct-proxy", "raw", "control"],
- *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "isolated": true, "mesh": {...MeshOptions}}}</pre>
+ *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "isolated": true, "report": "target/bench/overhead.html",
+ *  "mesh": {...MeshOptions}}}</pre>
  * One caller measures each {@code concurrency}; then {@code callers} callers, each on its own event
  * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
  * every path is warmed up for {@code warmupSeconds} in all, in two passes, so that the JIT has settled.
@@ -23,13 +24,14 @@ import java.util.List;
  * second direct proxy: its ratio to direct-proxy shows how far two identical paths differ in this run,
  * the resolution of every other ratio. {@code isolated} runs each path in a JVM of its own, as in a
  * deployment, where a JVM's JIT compiles for the path its callers use; {@code false} runs every path
- * in the benchmark's JVM (quicker, and what a profiler of one JVM sees). {@code mesh} is the
+ * in the benchmark's JVM (quicker, and what a profiler of one JVM sees). {@code report} is where the
+ * HTML report with plots is written ({@code ""} for none). {@code mesh} is the
  * client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for event-bus TLS
  * ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
  */
 record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight, int warmupSeconds, int callsPerLevel,
                     int rounds, int maxSecondsPerRun, List<String> paths, int awaitServerSeconds, long callTimeoutMs,
-                    boolean isolated, MeshOptions mesh) {
+                    boolean isolated, String report, MeshOptions mesh) {
 
   static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 128);
   static final List<String> ALL_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW, CallPath.CONTROL);
@@ -43,7 +45,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
   static BenchOptions fromJson(JsonObject json) {
     ConfigReader in = new ConfigReader("conf of OverheadBenchmark", json, "concurrency", "callers", "callersInFlight",
         "warmupSeconds", "callsPerLevel", "rounds", "maxSecondsPerRun", "paths", "awaitServerSeconds", "callTimeoutMs",
-        "isolated", "mesh");
+        "isolated", "report", "mesh");
     return new BenchOptions(concurrency(json == null ? null : json.getValue("concurrency")),
         in.positiveInt("callers", 4),
         in.positiveInt("callersInFlight", 16),
@@ -55,6 +57,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
         in.positiveInt("awaitServerSeconds", 30),
         in.positiveLong("callTimeoutMs", 10_000),
         in.bool("isolated", true),
+        in.string("report", "target/bench/overhead.html"),
         new MeshOptions(in.object("mesh", null)));
   }
 
@@ -90,6 +93,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
         .put("awaitServerSeconds", awaitServerSeconds)
         .put("callTimeoutMs", callTimeoutMs)
         .put("isolated", isolated)
+        .put("report", report)
         .put("eventBusTls", mesh.getSecurity().isEventBusTls());
   }
 

@@ -7,9 +7,11 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -126,17 +128,26 @@ public class OverheadBenchmark extends VerticleBase {
   }
 
   private void finish(AsyncResult<OverheadReport> result) {
+    Future<Void> written = Future.succeededFuture();
     int exitCode;
     if (result.succeeded()) {
       result.result().print(System.out, options);
       JsonObject json = result.result().toJson(options);
       System.out.println(json.encode());
       exitCode = 0;
+      if (!options.report().isEmpty()) {
+        Path report = Path.of(options.report()).toAbsolutePath();
+        written = vertx.fileSystem().mkdirs(report.getParent().toString())
+            .compose(v -> vertx.fileSystem().writeFile(report.toString(),
+                Buffer.buffer(OverheadHtml.render(result.result(), options, json))))
+            .onSuccess(v -> System.err.println("busmesh-bench: report with plots in " + report))
+            .onFailure(e -> System.err.println("busmesh-bench: could not write the report " + report + ": " + e));
+      }
     } else {
       System.err.println("busmesh-bench: benchmark failed: " + result.cause().getMessage());
       exitCode = 1;
     }
     System.out.flush();
-    vertx.close().onComplete(ar -> System.exit(exitCode));
+    written.otherwiseEmpty().compose(v -> vertx.close()).onComplete(ar -> System.exit(exitCode));
   }
 }

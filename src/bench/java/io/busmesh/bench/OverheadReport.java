@@ -27,6 +27,11 @@ final class OverheadReport {
     this.paths = List.copyOf(paths);
   }
 
+  /** What was measured of {@code path} at {@code level}, or null if nothing. */
+  Measurement measurement(String path, Level level) {
+    return measurements.get(key(path, level));
+  }
+
   void add(Level level, RunResult run) {
     measurements.computeIfAbsent(key(run.path(), level), k -> new Measurement(run.path(), level)).add(run);
   }
