@@ -25,7 +25,7 @@ import java.util.List;
  * the resolution of every other ratio. {@code isolated} runs each path in a JVM of its own, as in a
  * deployment, where a JVM's JIT compiles for the path its callers use; {@code false} runs every path
  * in the benchmark's JVM (quicker, and what a profiler of one JVM sees). {@code report} is where the
- * HTML report with plots is written ({@code ""} for none). {@code mesh} is the
+ * HTML report with plots is written ({@code "none"} for none). {@code mesh} is the
  * client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for event-bus TLS
  * ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
  */

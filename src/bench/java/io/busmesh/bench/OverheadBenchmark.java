@@ -135,7 +135,7 @@ public class OverheadBenchmark extends VerticleBase {
       JsonObject json = result.result().toJson(options);
       System.out.println(json.encode());
       exitCode = 0;
-      if (!options.report().isEmpty()) {
+      if (!options.report().equals("none")) {
         Path report = Path.of(options.report()).toAbsolutePath();
         written = vertx.fileSystem().mkdirs(report.getParent().toString())
             .compose(v -> vertx.fileSystem().writeFile(report.toString(),

@@ -17,10 +17,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,7 @@ public class StrategyBenchmark extends VerticleBase {
   private boolean runSharedView;
   private boolean runHedging;
   private final JsonObject json = new JsonObject();
+  private String report;
   private long failures;
 
   @Override
@@ -60,7 +63,7 @@ public class StrategyBenchmark extends VerticleBase {
     try {
       ConfigReader conf = new ConfigReader("conf of StrategyBenchmark", config(), "calls", "concurrency",
           "maxSecondsPerRun", "callerNodes", "sharedSeconds", "sharedConcurrency", "sharePeriodMs", "slowReplica",
-          "sharedView", "hedging");
+          "sharedView", "hedging", "report");
       calls = conf.positiveInt("calls", 20_000);
       concurrency = conf.positiveInt("concurrency", 16);
       maxSecondsPerRun = conf.positiveLong("maxSecondsPerRun", 15);
@@ -71,6 +74,7 @@ public class StrategyBenchmark extends VerticleBase {
       runSlowReplica = conf.bool("slowReplica", true);
       runSharedView = conf.bool("sharedView", true);
       runHedging = conf.bool("hedging", true);
+      report = conf.string("report", "target/bench/strategies.html");
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -85,9 +89,21 @@ public class StrategyBenchmark extends VerticleBase {
           }
           System.out.println(json.encode());
           int code = ar.succeeded() && failures == 0 ? 0 : 1;
-          vertx.close().onComplete(x -> System.exit(code));
+          writeReport().otherwiseEmpty().compose(v -> vertx.close()).onComplete(x -> System.exit(code));
         });
     return Future.succeededFuture();
+  }
+
+  /** The HTML report with plots, unless the conf turned it off ({@code "report": "none"}). */
+  private Future<Void> writeReport() {
+    if (report.equals("none")) {
+      return Future.succeededFuture();
+    }
+    Path file = Path.of(report).toAbsolutePath();
+    return vertx.fileSystem().mkdirs(file.getParent().toString())
+        .compose(v -> vertx.fileSystem().writeFile(file.toString(), Buffer.buffer(StrategyHtml.render(json))))
+        .onSuccess(v -> System.err.println("busmesh-bench: report with plots in " + file))
+        .onFailure(e -> System.err.println("busmesh-bench: could not write the report " + file + ": " + e));
   }
 
   // ---- (a) one slow replica ------------------------------------------------------------------
