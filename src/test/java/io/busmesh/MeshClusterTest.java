@@ -10,6 +10,7 @@ import io.busmesh.test.MetricsProbe;
 import io.busmesh.test.TestCluster;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -242,22 +242,16 @@ class MeshClusterTest {
     });
     Calculator calculator = calculatorProxy(caller, "calculator");
     Context callerContext = ((VertxInternal) caller).createEventLoopContext();
-    CompletableFuture<Thread> callerThread = new CompletableFuture<>();
-    CompletableFuture<Integer> sum = new CompletableFuture<>();
+    Promise<Thread> callerThread = Promise.promise();
+    Promise<Integer> sum = Promise.promise();
 
     callerContext.runOnContext(v -> {
       callerThread.complete(Thread.currentThread());
-      calculator.add(2, 3).onComplete(ar -> {
-        if (ar.succeeded()) {
-          sum.complete(ar.result());
-        } else {
-          sum.completeExceptionally(ar.cause());
-        }
-      });
+      calculator.add(2, 3).onComplete(sum);
     });
 
-    assertEquals(5, sum.get(20, TimeUnit.SECONDS));
-    assertEquals(List.of(callerThread.get()), pingSenders, "one ping, sent on the first caller's event loop");
+    assertEquals(5, sum.future().await(20, TimeUnit.SECONDS));
+    assertEquals(List.of(callerThread.future().result()), pingSenders, "one ping, sent on the first caller's event loop");
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
-
 /**
  * Routes each call on the event loop of the caller that made it, so no thread of the node is a
  * funnel: an outbound event-bus interceptor, which Vert.x runs on the sender's thread as the message

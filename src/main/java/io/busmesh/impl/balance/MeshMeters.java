@@ -59,7 +59,7 @@ final class MeshMeters {
       seen.add(route.service());
       ServiceMetrics figures = metrics.metricsOf(route.service());
       loadViewAgeSeconds = figures.loadViewAgeMs() < 0 ? Double.NaN : figures.loadViewAgeMs() / 1_000.0;
-      services.computeIfAbsent(route.service(), ServiceSeries::new).update(route, replicas, figures);
+      services.computeIfAbsent(route.service(), service -> new ServiceSeries(route)).update(route, replicas, figures);
     }
     services.entrySet().removeIf(entry -> {
       if (seen.contains(entry.getKey())) {
@@ -95,10 +95,11 @@ final class MeshMeters {
     volatile double replicaCount;
     volatile double budgetCalls;
     volatile double budgetRetries;
-    volatile ServiceRoute route; // the counters read its adders
+    volatile ServiceRoute route; // the counters read its adders; the table may replace a route it pruned
 
-    ServiceSeries(String service) {
-      this.service = service;
+    ServiceSeries(ServiceRoute route) {
+      this.service = route.service();
+      this.route = route;
       Tags tags = Tags.of("service", service);
       for (int i = 0; i < OUTCOMES.length; i++) {
         int outcome = i;
@@ -106,31 +107,33 @@ final class MeshMeters {
             .tags(tags.and("outcome", OUTCOMES[i])).description("Attempts of this node's calls to the service, by outcome")
             .register(registry));
       }
-      gauge("busmesh.service.in.flight", tags, s -> s.inFlight, null, "This node's calls to the service in flight");
-      gauge("busmesh.service.latency", tags.and("quantile", QUANTILES[0]), s -> s.p50Seconds, "seconds",
+      gauge(meters, this, "busmesh.service.in.flight", tags, s -> s.inFlight, null,
+          "This node's calls to the service in flight");
+      gauge(meters, this, "busmesh.service.latency", tags.and("quantile", QUANTILES[0]), s -> s.p50Seconds, "seconds",
           "Attempt latency over the metrics window");
-      gauge("busmesh.service.latency", tags.and("quantile", QUANTILES[1]), s -> s.p99Seconds, "seconds",
+      gauge(meters, this, "busmesh.service.latency", tags.and("quantile", QUANTILES[1]), s -> s.p99Seconds, "seconds",
           "Attempt latency over the metrics window");
-      gauge("busmesh.service.error.ratio", tags, s -> s.errorRate, null, "Share of attempts that failed over the window");
-      gauge("busmesh.service.panic", tags, s -> s.panic, null, "1 while no replica's breaker is closed and calls go to all");
-      gauge("busmesh.service.replicas", tags, s -> s.replicaCount, null, "Replicas of the service in this node's view");
-      gauge("busmesh.service.retry.budget.calls", tags, s -> s.budgetCalls, null, "Calls in the retry budget's window, cluster-wide");
-      gauge("busmesh.service.retry.budget.retries", tags, s -> s.budgetRetries, null, "Retries in the retry budget's window, cluster-wide");
-      counter("busmesh.service.hedges", tags, route -> route.hedgesSent().sum(), "Hedged attempts this node sent");
-      counter("busmesh.service.retries", tags, route -> route.retries().sum(), "Retries after a failed attempt");
-      counter("busmesh.service.breaker.refusals", tags, route -> route.breakerRefusals().sum(),
+      gauge(meters, this, "busmesh.service.error.ratio", tags, s -> s.errorRate, null,
+          "Share of attempts that failed over the window");
+      gauge(meters, this, "busmesh.service.panic", tags, s -> s.panic, null,
+          "1 while no replica's breaker is closed and calls go to all");
+      gauge(meters, this, "busmesh.service.replicas", tags, s -> s.replicaCount, null,
+          "Replicas of the service in this node's view");
+      gauge(meters, this, "busmesh.service.retry.budget.calls", tags, s -> s.budgetCalls, null,
+          "Calls in the retry budget's window, cluster-wide");
+      gauge(meters, this, "busmesh.service.retry.budget.retries", tags, s -> s.budgetRetries, null,
+          "Retries in the retry budget's window, cluster-wide");
+      counter("busmesh.service.hedges", tags, r -> r.hedgesSent().sum(), "Hedged attempts this node sent");
+      counter("busmesh.service.retries", tags, r -> r.retries().sum(), "Retries after a failed attempt");
+      counter("busmesh.service.breaker.refusals", tags, r -> r.breakerRefusals().sum(),
           "Picks refused by the replica's breaker (open, or half-open with its probe under way)");
-      counter("busmesh.service.retry.budget.exhausted", tags, route -> route.budgetExhausted().sum(),
+      counter("busmesh.service.retry.budget.exhausted", tags, r -> r.budgetExhausted().sum(),
           "Calls failed because the retry budget had no retry left");
-    }
-
-    private void gauge(String name, Tags tags, ToDoubleFunction<ServiceSeries> value, String unit, String description) {
-      meters.add(Gauge.builder(name, this, value).tags(tags).baseUnit(unit).description(description).register(registry));
     }
 
     /** A counter of the route's own adders, read when scraped (they only grow). */
     private void counter(String name, Tags tags, ToDoubleFunction<ServiceRoute> value, String description) {
-      meters.add(FunctionCounter.builder(name, this, s -> s.route == null ? 0 : value.applyAsDouble(s.route)).tags(tags)
+      meters.add(FunctionCounter.builder(name, this, s -> value.applyAsDouble(s.route)).tags(tags)
           .description(description).register(registry));
     }
 
@@ -215,25 +218,23 @@ final class MeshMeters {
             .tags(tags.and("outcome", OUTCOMES[i])).description("Attempts this node sent to the replica, by outcome")
             .register(registry));
       }
-      gauge("busmesh.replica.in.flight", tags.and("scope", "cluster"), r -> r.clusterInFlight, null,
+      gauge(meters, this, "busmesh.replica.in.flight", tags.and("scope", "cluster"), r -> r.clusterInFlight, null,
           "Calls in flight to the replica: cluster-wide, or this node's own");
-      gauge("busmesh.replica.in.flight", tags.and("scope", "local"), r -> r.localInFlight, null,
+      gauge(meters, this, "busmesh.replica.in.flight", tags.and("scope", "local"), r -> r.localInFlight, null,
           "Calls in flight to the replica: cluster-wide, or this node's own");
-      gauge("busmesh.replica.latency", tags.and("quantile", QUANTILES[0]), r -> r.p50Seconds, "seconds",
+      gauge(meters, this, "busmesh.replica.latency", tags.and("quantile", QUANTILES[0]), r -> r.p50Seconds, "seconds",
           "Attempt latency over the metrics window");
-      gauge("busmesh.replica.latency", tags.and("quantile", QUANTILES[1]), r -> r.p99Seconds, "seconds",
+      gauge(meters, this, "busmesh.replica.latency", tags.and("quantile", QUANTILES[1]), r -> r.p99Seconds, "seconds",
           "Attempt latency over the metrics window");
-      gauge("busmesh.replica.error.ratio", tags, r -> r.errorRate, null, "Share of attempts that failed over the window");
-      gauge("busmesh.replica.warmth", tags, r -> r.warmth, null, "Slow-start factor, 1 when warm");
-      gauge("busmesh.replica.ejected", tags, r -> r.ejected, null, "1 while outlier detection keeps the replica out");
+      gauge(meters, this, "busmesh.replica.error.ratio", tags, r -> r.errorRate, null,
+          "Share of attempts that failed over the window");
+      gauge(meters, this, "busmesh.replica.warmth", tags, r -> r.warmth, null, "Slow-start factor, 1 when warm");
+      gauge(meters, this, "busmesh.replica.ejected", tags, r -> r.ejected, null,
+          "1 while outlier detection keeps the replica out");
       for (CircuitBreakerState state : CircuitBreakerState.values()) {
-        gauge("busmesh.replica.breaker.state", tags.and("state", state.name().toLowerCase(Locale.ROOT)),
+        gauge(meters, this, "busmesh.replica.breaker.state", tags.and("state", state.name().toLowerCase(Locale.ROOT)),
             r -> r.breaker == state ? 1 : 0, null, "1 for the state this node's breaker of the replica is in");
       }
-    }
-
-    private void gauge(String name, Tags tags, ToDoubleFunction<ReplicaSeries> value, String unit, String description) {
-      meters.add(Gauge.builder(name, this, value).tags(tags).baseUnit(unit).description(description).register(registry));
     }
 
     void update(long[] totals, ReplicaMetrics figures, CircuitBreakerState state, boolean isEjected) {
@@ -247,6 +248,12 @@ final class MeshMeters {
       ejected = isEjected ? 1 : 0;
       breaker = state;
     }
+  }
+
+  /** Registers a gauge of {@code holder} and keeps it in {@code meters}, so that it can be removed with the rest. */
+  private <T> void gauge(List<Meter> meters, T holder, String name, Tags tags, ToDoubleFunction<T> value, String unit,
+                         String description) {
+    meters.add(Gauge.builder(name, holder, value).tags(tags).baseUnit(unit).description(description).register(registry));
   }
 
   private static long[] totals(CallWindow.Totals totals) {

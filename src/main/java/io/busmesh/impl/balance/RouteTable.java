@@ -13,8 +13,8 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
@@ -57,8 +57,10 @@ final class RouteTable {
   private final Map<String, List<ReplicaClient>> registered = new HashMap<>();
   private final Map<String, List<ReplicaClient>> available = new HashMap<>();
   private final Map<String, Set<String>> idempotent = new HashMap<>();
-  /** Replicas at whose address a consumer of another node is registered (see {@link #setContested}). */
-  /** Replica addresses a stranger's consumer shares: no call, and no warm-up ping, goes there. Read by first callers too. */
+  /**
+   * Replicas at whose address a consumer of another node is registered (see {@link #setContested}):
+   * no call, and no warm-up ping, goes there. Read by first callers too.
+   */
   private final Set<String> contested = ConcurrentHashMap.newKeySet();
   private final Set<String> panicking = new HashSet<>();
   private volatile ReplicaView view = ReplicaView.EMPTY; // written on the balancer's loop, read by first callers too
@@ -81,8 +83,8 @@ final class RouteTable {
     this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
       ServiceRoute route = routes.get(replica.service());
       ContextInternal caller = route == null ? null : route.caller();
-      if (caller != null && !contested.contains(replica.address())) {
-        warmer.warm(replica, caller); // else its first caller will
+      if (caller != null) {
+        warm(replica, caller); // else its first caller will
       }
       loop.runOnContext(v -> checkForeignConsumers(replica.address())); // a stranger may have registered first
     });
@@ -106,10 +108,15 @@ final class RouteTable {
   void calledFrom(ServiceRoute route, ContextInternal caller) {
     if (route.firstCaller(caller)) {
       for (Replica replica : view.replicas(route.service())) {
-        if (!contested.contains(replica.address())) {
-          warmer.warm(replica, caller);
-        }
+        warm(replica, caller);
       }
+    }
+  }
+
+  /** Opens the connection to {@code replica}'s node from {@code caller}'s loop, unless a stranger shares its address. */
+  private void warm(Replica replica, ContextInternal caller) {
+    if (!contested.contains(replica.address())) {
+      warmer.warm(replica, caller);
     }
   }
 

@@ -210,7 +210,6 @@ final class ServiceRoute {
     return hedgeTrigger;
   }
 
-  /** Backup requests sent so far on this node. */
   /** Retries sent after a failed attempt (failover), within the budget. */
   LongAdder retries() {
     return retries;
@@ -226,6 +225,7 @@ final class ServiceRoute {
     return budgetExhausted;
   }
 
+  /** Backup requests sent so far on this node. */
   LongAdder hedgesSent() {
     return hedgesSent;
   }
