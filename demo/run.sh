@@ -8,16 +8,26 @@
 # With --tls, bin/dev-ca.sh first makes a CA and a certificate per process, every process runs its
 # event bus over mutual TLS (conf "mesh": {"security": ...}), and after caller 1 a caller without a
 # certificate joins the same cluster: it sees the replicas but none of its calls gets through.
-# Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh [--tls]
+# From the start, a fifth process ("watcher") calls at a light, steady rate and serves the live dashboard
+# at http://127.0.0.1:9466/ (BUSMESH_DASHBOARD_PORT to move it): open it to watch the calls spread, the
+# kill, the breaker and the failover. With --keep the cluster stays up after the steps (a replica is
+# restarted to replace the killed one) until Ctrl-C, or an hour at most.
+# Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh [--tls] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TLS=false
-case "${1:-}" in
-  --tls) TLS=true ;;
-  "") ;;
-  *) echo "usage: bash demo/run.sh [--tls]" >&2; exit 2 ;;
-esac
+KEEP=false
+for arg in "$@"; do
+  case "$arg" in
+    --tls) TLS=true ;;
+    --keep) KEEP=true ;;
+    *) echo "usage: bash demo/run.sh [--tls] [--keep]" >&2; exit 2 ;;
+  esac
+done
+DASHBOARD_PORT="${BUSMESH_DASHBOARD_PORT:-9466}"
+WATCH_MS=180000 # the watcher's bound: the demo stops it before, unless --keep
+$KEEP && WATCH_MS=3600000
 
 CLUSTER="busmesh-demo-$$"
 LOGS=$(mktemp -d -t busmesh-demo-XXXXXX)
@@ -40,18 +50,24 @@ node() { # node <log name> <verticle> <conf>; exec so that "node ... &" leaves $
     -jar "$JAR" "$2" -cluster -cluster-host 127.0.0.1 -conf "$3" >"$LOGS/$1.log" 2>&1
 }
 
-await_line() { # await_line <log name> <text> <seconds>
+await_line() { # await_line <log name> <text> <seconds> [soft]: exits the demo on timeout, or returns 1 if soft
   for _ in $(seq 1 $(($3 * 10))); do
     grep -q "$2" "$LOGS/$1.log" 2>/dev/null && return 0
     sleep 0.1
   done
+  [ "${4:-}" = soft ] && return 1
   echo "timed out waiting for '$2' in $LOGS/$1.log:"; tail -20 "$LOGS/$1.log"; exit 1
+}
+
+security_entry() { # security_entry <name>: with --tls, the mesh entry giving that process its certificate
+  $TLS || return 0
+  printf ', "security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"}' \
+    "$CERTS/$1.key" "$CERTS/$1.crt" "$CERTS/ca.crt"
 }
 
 security() { # security <name>: with --tls, the conf entry giving that process its certificate; else nothing
   $TLS || return 0
-  printf ', "mesh": {"security": {"keyPath": "%s", "certPath": "%s", "caPath": "%s"}}' \
-    "$CERTS/$1.key" "$CERTS/$1.crt" "$CERTS/ca.crt"
+  printf ', "mesh": {%s}' "$(security_entry "$1" | sed 's/^, //')"
 }
 
 summary() { # prints the caller's JSON summary, one replica per line
@@ -72,7 +88,7 @@ cp target/busmesh.jar "$JAR"
 if $TLS; then
   CERTS="$LOGS/certs"
   say "Making a development CA and one certificate per process (bin/dev-ca.sh $CERTS ...)"
-  bin/dev-ca.sh "$CERTS" replica-1 replica-2 replica-3 caller-1 caller-2 caller-3 >"$LOGS/dev-ca.log" 2>&1 \
+  bin/dev-ca.sh "$CERTS" replica-1 replica-2 replica-3 replica-4 caller-1 caller-2 caller-3 watcher >"$LOGS/dev-ca.log" 2>&1 \
     || { cat "$LOGS/dev-ca.log"; exit 1; }
   grep '^dev-ca' "$LOGS/dev-ca.log" | sed 's/^/  /'
 fi
@@ -93,6 +109,17 @@ for i in 1 2 3; do
 done
 if $TLS; then
   grep -h -o "Event bus: mutual TLS with .*" "$LOGS"/replica-*.log | sed 's/^/  /'
+fi
+
+say "Watcher: a light steady load (2 callers, 20 ms apart) and the live dashboard"
+node watcher io.busmesh.examples.calculator.CalculatorClientVerticle \
+  "{\"calls\": 10000000, \"concurrency\": 2, \"pauseMs\": 20, \"callTimeoutMs\": 2000, \"maxDurationMs\": $WATCH_MS, \"exitWhenDone\": true, \"mesh\": {\"dashboard\": {\"port\": $DASHBOARD_PORT}$(security_entry watcher)}}" &
+WATCHER=$!
+PIDS+=($WATCHER)
+if await_line watcher "busmesh dashboard of node" 60 soft; then
+  echo "  open http://127.0.0.1:$DASHBOARD_PORT/ in a browser to watch the calls, the kill and the failover"
+else
+  echo "  the dashboard did not start (port $DASHBOARD_PORT taken? set BUSMESH_DASHBOARD_PORT); see $LOGS/watcher.log"
 fi
 
 say "Caller 1: 3000 calls through the generated proxy of 'calculator', 16 in flight"
@@ -130,6 +157,26 @@ say "Caller 3: 3000 calls after the kill; the dead replica is gone from every vi
 (node caller-3 io.busmesh.examples.calculator.CalculatorClientVerticle \
   "{\"calls\": 3000, \"concurrency\": 16, \"exitWhenDone\": true$(security caller-3)}") || true
 summary caller-3
+
+if $KEEP; then
+  say "Keeping the cluster up: replica-4 replaces the killed replica-1"
+  conf=conf/calculator.json
+  if $TLS; then
+    conf="$LOGS/replica-4.json"
+    echo "{\"service\": \"calculator\"$(security replica-4)}" >"$conf"
+  fi
+  node replica-4 io.busmesh.examples.calculator.CalculatorVerticle "$conf" &
+  PIDS+=($!)
+  await_line replica-4 "is serving" 90
+  echo "  the dashboard: http://127.0.0.1:$DASHBOARD_PORT/ ; Ctrl-C stops every process (the watcher ends by itself"
+  echo "  after $((WATCH_MS / 60000)) minutes)"
+  wait "$WATCHER" || true
+fi
+
+say "Watcher: its calls over the whole demo, the kill included"
+kill -TERM "$WATCHER" 2>/dev/null || true
+wait "$WATCHER" 2>/dev/null || true
+summary watcher
 
 say "Stopping every process this demo started"
 stop_all

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  *   "defaults": {"strategy": "adaptive", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
  *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"},
- *   "metrics": {"prometheus": {"port": 9464}}, "health": {"port": 9465}
+ *   "metrics": {"prometheus": {"port": 9464}}, "health": {"port": 9465},
+ *   "dashboard": {"port": 9466}
  * }}</pre>
  */
 public class MeshOptions {
@@ -39,6 +40,7 @@ public class MeshOptions {
   private SecurityOptions security = new SecurityOptions();
   private PrometheusOptions prometheus = new PrometheusOptions();
   private HealthOptions health = new HealthOptions();
+  private DashboardOptions dashboard = new DashboardOptions();
   private final Map<String, ServiceOptions> services = new TreeMap<>();
 
   public MeshOptions() {
@@ -48,7 +50,7 @@ public class MeshOptions {
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
         "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security",
-        "metrics", "health");
+        "metrics", "health", "dashboard");
     setShareInFlight(in.bool("shareInFlight", true));
     setResyncIntervalMs(in.longBetween("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS, MIN_PERIOD_MS, MAX_MS));
     setDrainTimeoutMs(in.longBetween("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, MAX_MS));
@@ -60,10 +62,8 @@ public class MeshOptions {
     prometheus = new PrometheusOptions(new ConfigReader("mesh options 'metrics'", metrics, "prometheus")
         .object("prometheus", new JsonObject()));
     health = new HealthOptions(in.object("health", new JsonObject()));
-    if (health.isEnabled() && health.getPort() == prometheus.getPort()) {
-      throw new IllegalArgumentException("Invalid mesh options: 'health.port' and 'metrics.prometheus.port' are both "
-          + health.getPort() + "; give them different ports.");
-    }
+    dashboard = new DashboardOptions(in.object("dashboard", new JsonObject()));
+    checkDistinctPorts();
     defaults = new ServiceOptions("mesh options 'defaults'", in.object("defaults", null), new ServiceOptions());
     JsonObject perService = in.object("services", new JsonObject());
     for (String name : perService.fieldNames()) {
@@ -75,6 +75,22 @@ public class MeshOptions {
     }
   }
 
+  /** @throws IllegalArgumentException if two of the node's HTTP endpoints are given the same port */
+  private void checkDistinctPorts() {
+    Map<Integer, String> byPort = new TreeMap<>();
+    checkPort(byPort, "metrics.prometheus.port", prometheus.isEnabled(), prometheus.getPort());
+    checkPort(byPort, "health.port", health.isEnabled(), health.getPort());
+    checkPort(byPort, "dashboard.port", dashboard.isEnabled(), dashboard.getPort());
+  }
+
+  private static void checkPort(Map<Integer, String> byPort, String key, boolean enabled, int port) {
+    String other = enabled ? byPort.putIfAbsent(port, key) : null;
+    if (other != null) {
+      throw new IllegalArgumentException("Invalid mesh options: '" + other + "' and '" + key + "' are both " + port
+          + "; give them different ports.");
+    }
+  }
+
   public PrometheusOptions getPrometheus() {
     return prometheus;
   }
@@ -82,6 +98,16 @@ public class MeshOptions {
   /** The Prometheus scrape endpoint of this node's metrics; none by default. */
   public MeshOptions setPrometheus(PrometheusOptions prometheus) {
     this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+    return this;
+  }
+
+  public DashboardOptions getDashboard() {
+    return dashboard;
+  }
+
+  /** The live dashboard page of this node; none by default. */
+  public MeshOptions setDashboard(DashboardOptions dashboard) {
+    this.dashboard = Objects.requireNonNull(dashboard, "dashboard");
     return this;
   }
 
@@ -219,6 +245,7 @@ public class MeshOptions {
         .put("security", security.toJson())
         .put("metrics", new JsonObject().put("prometheus", prometheus.toJson()))
         .put("health", health.toJson())
+        .put("dashboard", dashboard.toJson())
         .put("defaults", defaults.toJson())
         .put("services", perService);
   }

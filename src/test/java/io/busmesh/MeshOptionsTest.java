@@ -30,7 +30,21 @@ class MeshOptionsTest {
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
         + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
-        + "defaults, services, security, metrics, health].", e.getMessage());
+        + "defaults, services, security, metrics, health, dashboard].", e.getMessage());
+  }
+
+  @Test
+  void twoEndpointsOnOnePortAreRejectedNamingBoth() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject()
+        .put("health", new JsonObject().put("port", 9465))
+        .put("dashboard", new JsonObject().put("port", 9465))));
+
+    assertEquals("Invalid mesh options: 'health.port' and 'dashboard.port' are both 9465; give them different ports.",
+        e.getMessage());
+    MeshOptions distinct = new MeshOptions(new JsonObject().put("health", new JsonObject().put("port", 9465))
+        .put("dashboard", new JsonObject().put("port", 9466).put("maxViewers", 2)));
+    assertEquals(2, distinct.getDashboard().getMaxViewers());
+    assertEquals(distinct.toJson(), new MeshOptions(distinct.toJson()).toJson());
   }
 
   @Test

@@ -22,7 +22,8 @@ import java.util.List;
  * sending after {@code maxSecondsPerRun}, which bounds the whole benchmark. {@code paths} measures
  * only some paths (e.g. one, under a profiler); ratios need mesh and a baseline. {@code control} is a
  * second direct proxy: its ratio to direct-proxy shows how far two identical paths differ in this run,
- * the resolution of every other ratio. {@code isolated} runs each path in a JVM of its own, as in a
+ * the resolution of every other ratio. {@code mesh-prometheus} (not measured unless named) is the mesh
+ * with {@code mesh.metrics.prometheus} on: its ratio to {@code mesh} is what metrics cost. {@code isolated} runs each path in a JVM of its own, as in a
  * deployment, where a JVM's JIT compiles for the path its callers use; {@code false} runs every path
  * in the benchmark's JVM (quicker, and what a profiler of one JVM sees). {@code report} is where the
  * HTML report with plots is written ({@code "none"} for none). {@code mesh} is the
@@ -35,10 +36,17 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
 
   static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 128);
   static final List<String> ALL_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW, CallPath.CONTROL);
+  /** Paths one may ask for: the default ones, and the mesh with Prometheus on. */
+  static final List<String> KNOWN_PATHS = List.of(CallPath.MESH, CallPath.DIRECT_PROXY, CallPath.RAW, CallPath.CONTROL,
+      CallPath.MESH_PROMETHEUS);
 
   BenchOptions {
     concurrency = List.copyOf(concurrency);
     paths = List.copyOf(paths);
+    if (!isolated && paths.contains(CallPath.MESH_PROMETHEUS)) {
+      throw new IllegalArgumentException("Invalid conf of OverheadBenchmark: path '" + CallPath.MESH_PROMETHEUS
+          + "' needs a JVM of its own (one Vert.x has one mesh): remove it, or \"isolated\": true.");
+    }
   }
 
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
@@ -104,7 +112,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
     List<String> paths = new ArrayList<>();
     if (value instanceof JsonArray array) {
       for (Object path : array) {
-        if (!ALL_PATHS.contains(path) || paths.contains(path)) {
+        if (!KNOWN_PATHS.contains(path) || paths.contains(path)) {
           paths.clear();
           break;
         }
@@ -113,7 +121,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
     }
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("Invalid conf of OverheadBenchmark: 'paths' must be a non-empty array of "
-          + ALL_PATHS + ", each at most once, got " + value + ".");
+          + KNOWN_PATHS + ", each at most once, got " + value + ".");
     }
     return paths;
   }

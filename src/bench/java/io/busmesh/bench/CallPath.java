@@ -19,6 +19,8 @@ import java.util.function.IntFunction;
 record CallPath(String name, IntFunction<Future<Integer>> call) {
 
   static final String MESH = "mesh";
+  /** The mesh with Prometheus metrics on (isolated runs only): its ratio to {@link #MESH} is what metrics cost. */
+  static final String MESH_PROMETHEUS = "mesh-prometheus";
   static final String DIRECT_PROXY = "direct-proxy";
   static final String RAW = "raw";
   /** A second direct proxy, measured like the others: its ratio to direct-proxy is the run's own noise (an A/A test). */
@@ -27,7 +29,7 @@ record CallPath(String name, IntFunction<Future<Integer>> call) {
   /** The path called {@code name}; {@code replicaAddress} is the replica that the direct proxies call. */
   static CallPath of(String name, Vertx vertx, String replicaAddress, DeliveryOptions options) {
     return switch (name) {
-      case MESH -> mesh(vertx, options);
+      case MESH, MESH_PROMETHEUS -> proxy(name, vertx, BenchServerVerticle.SERVICE, options);
       case DIRECT_PROXY -> directProxy(vertx, replicaAddress, options);
       case CONTROL -> control(vertx, replicaAddress, options);
       case RAW -> raw(vertx, options);

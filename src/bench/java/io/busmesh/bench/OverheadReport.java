@@ -64,6 +64,14 @@ final class OverheadReport {
             r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
       }
     }
+    if (paths.contains(CallPath.MESH_PROMETHEUS) && paths.contains(CallPath.MESH)) {
+      out.printf("%nmesh-prometheus / mesh (Prometheus metrics on / off)%n");
+      for (Level level : options.levels()) {
+        JsonObject r = ratio(CallPath.MESH_PROMETHEUS, level, CallPath.MESH);
+        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), CallPath.MESH, r.getDouble("callsPerSecond"),
+            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
+      }
+    }
     if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
       out.printf("%ncontrol / direct-proxy (two identical paths: the noise of this run's ratios)%n");
       for (Level level : options.levels()) {
@@ -83,6 +91,9 @@ final class OverheadReport {
       baselines().forEach(baseline -> ratios.add(ratio(level, baseline)));
       if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
         ratios.add(ratio(CallPath.CONTROL, level, CallPath.DIRECT_PROXY));
+      }
+      if (paths.contains(CallPath.MESH_PROMETHEUS) && paths.contains(CallPath.MESH)) {
+        ratios.add(ratio(CallPath.MESH_PROMETHEUS, level, CallPath.MESH));
       }
     }
     return new JsonObject().put("benchmark", "busmesh-overhead").put("conf", options.toJson())

@@ -3,11 +3,17 @@ package io.busmesh.bench;
 import io.busmesh.ConfigReader;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
+import io.busmesh.PrometheusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 /**
  * One call path of the overhead benchmark in a JVM of its own, as a deployment has it: a service's
@@ -44,8 +50,8 @@ public class PathRunner extends VerticleBase {
       ConfigReader in = new ConfigReader("conf of PathRunner", config(), "path", "callers", "callTimeoutMs", "conductorPid",
           "mesh");
       name = in.string("path", null);
-      if (!BenchOptions.ALL_PATHS.contains(name)) {
-        throw new IllegalArgumentException("conf of PathRunner: 'path' must be one of " + BenchOptions.ALL_PATHS + ", got " + name);
+      if (!BenchOptions.KNOWN_PATHS.contains(name)) {
+        throw new IllegalArgumentException("conf of PathRunner: 'path' must be one of " + BenchOptions.KNOWN_PATHS + ", got " + name);
       }
       callerCount = in.positiveInt("callers", 4);
       delivery = new DeliveryOptions().setSendTimeout(in.positiveLong("callTimeoutMs", 10_000));
@@ -54,7 +60,11 @@ public class PathRunner extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Future<?> joined = name.equals(CallPath.MESH) ? Mesh.join(vertx, meshOptions) : Future.succeededFuture();
+    Future<?> joined = switch (name) {
+      case CallPath.MESH -> Mesh.join(vertx, meshOptions);
+      case CallPath.MESH_PROMETHEUS -> Mesh.join(vertx, withPrometheus(meshOptions));
+      default -> Future.succeededFuture();
+    };
     return joined
         .compose(v -> Callers.deploy(vertx, callerCount))
         .compose(deployed -> {
@@ -62,6 +72,15 @@ public class PathRunner extends VerticleBase {
           return vertx.eventBus().<JsonObject>consumer(address(name), request -> answer(name, delivery, request))
               .completion();
         });
+  }
+
+  /** The options with Prometheus metrics served on a free loopback port, as a scraped node runs. */
+  private static MeshOptions withPrometheus(MeshOptions options) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return new MeshOptions(options.toJson()).setPrometheus(new PrometheusOptions().setPort(socket.getLocalPort()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free loopback port for the mesh-prometheus path's endpoint", e);
+    }
   }
 
   /** Ends this JVM if the benchmark that started it is gone (killed before it could stop its runners). */

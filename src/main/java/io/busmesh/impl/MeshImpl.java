@@ -1,5 +1,6 @@
 package io.busmesh.impl;
 
+import io.busmesh.DashboardOptions;
 import io.busmesh.EventBusTls;
 import io.busmesh.Mesh;
 import io.busmesh.MeshOptions;
@@ -10,6 +11,7 @@ import io.busmesh.Replica;
 import io.busmesh.ReplicaStats;
 import io.busmesh.ServiceMetrics;
 import io.busmesh.impl.balance.BalancerVerticle;
+import io.busmesh.impl.dashboard.DashboardServer;
 import io.busmesh.impl.health.MeshHealth;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.registry.ReplicaRegistry;
@@ -62,6 +64,7 @@ public final class MeshImpl implements Mesh {
   private String balancerDeployment;
   private volatile boolean draining;
   private HttpServer healthServer; // null unless mesh.health has a port
+  private DashboardServer dashboard; // null unless mesh.dashboard has a port
 
   private MeshImpl(Vertx vertx, MeshOptions options, ControlPlane controlPlane) {
     this.vertx = vertx;
@@ -101,7 +104,8 @@ public final class MeshImpl implements Mesh {
         .compose(id -> {
           mesh.balancerDeployment = id;
           ((VertxInternal) vertx).addCloseHook(mesh.closeWithVertx);
-          return mesh.serveHealth().recover(e -> mesh.close().transform(v -> Future.failedFuture(e)));
+          return mesh.serveHealth().compose(v -> mesh.serveDashboard())
+              .recover(e -> mesh.close().transform(v -> Future.failedFuture(e)));
         })
         .map(v -> (Mesh) mesh)
         .onFailure(err -> meshes.remove("mesh"))
@@ -119,6 +123,19 @@ public final class MeshImpl implements Mesh {
         3 * options.getResyncIntervalMs(), served::count, () -> draining);
     return health.listen(vertx, options.getHealth()).map(server -> {
       healthServer = server;
+      return null;
+    });
+  }
+
+  /** Starts the live dashboard if the options give it a port. */
+  private Future<Void> serveDashboard() {
+    DashboardOptions dashboardOptions = options.getDashboard();
+    if (!dashboardOptions.isEnabled()) {
+      return Future.succeededFuture();
+    }
+    return DashboardServer.start(vertx, dashboardOptions, balancer::dashboardFrame, balancer.events()).map(server -> {
+      dashboard = server;
+      log.info("busmesh dashboard of node " + nodeId() + ": http://" + dashboardOptions.getHost() + ":" + server.port() + "/");
       return null;
     });
   }
@@ -216,6 +233,7 @@ public final class MeshImpl implements Mesh {
     List<Future<Void>> closing = new ArrayList<>();
     publications.forEach(p -> closing.add(p.close()));
     return Future.join(closing).otherwiseEmpty()
+        .compose(v -> dashboard == null ? Future.succeededFuture() : dashboard.close())
         .compose(v -> balancerDeployment == null ? Future.succeededFuture() : vertx.undeploy(balancerDeployment))
         .compose(v -> healthServer == null ? Future.succeededFuture() : healthServer.close())
         .onComplete(ar -> vertx.sharedData().getLocalMap(LOCAL_MAP).remove("mesh"))

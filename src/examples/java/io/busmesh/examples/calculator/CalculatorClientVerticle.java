@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * Calls the calculator through its ordinary generated proxy and prints one JSON line of results:
  * {@code calls, ok, failed, perReplica, lastSentAtMillis (per replica), p50Us, p99Us, p999Us, ...}. Conf (every key optional):
  * {@code {"service": "calculator", "calls": 1000, "concurrency": 16, "exitWhenDone": true,
- * "callTimeoutMs": 10000, "maxDurationMs": 120000, "awaitReplicasMs": 30000, "mesh": {...}}}.
+ * "callTimeoutMs": 10000, "maxDurationMs": 120000, "awaitReplicasMs": 30000, "pauseMs": 0, "mesh": {...}}}.
+ * {@code pauseMs} is each of the {@code concurrency} callers' pause between an answer and its next call: a
+ * steady, light load to watch on the dashboard rather than the most calls a second.
  * With {@code exitWhenDone} the process exits, with code 0 only if no call failed.
  */
 public class CalculatorClientVerticle extends VerticleBase {
@@ -32,6 +34,7 @@ public class CalculatorClientVerticle extends VerticleBase {
   private int concurrency;
   private boolean exitWhenDone;
   private long maxDurationMs;
+  private long pauseMs;
 
   private Calculator calculator;
   private final Histogram latencyUs = new Histogram(3);
@@ -41,6 +44,9 @@ public class CalculatorClientVerticle extends VerticleBase {
   private int failed;
   private long deadlineNanos;
   private Promise<Void> finished;
+  private Mesh mesh;
+  private Map<String, ReplicaStats> before;
+  private long started;
 
   @Override
   public Future<?> start() {
@@ -49,7 +55,7 @@ public class CalculatorClientVerticle extends VerticleBase {
     MeshOptions meshOptions;
     try {
       ConfigReader conf = new ConfigReader("conf of CalculatorClientVerticle", config(), "service", "calls",
-          "concurrency", "exitWhenDone", "callTimeoutMs", "maxDurationMs", "awaitReplicasMs", "mesh");
+          "concurrency", "exitWhenDone", "callTimeoutMs", "maxDurationMs", "awaitReplicasMs", "pauseMs", "mesh");
       service = conf.string("service", "calculator");
       calls = conf.positiveInt("calls", 1000);
       concurrency = conf.positiveInt("concurrency", 16);
@@ -57,6 +63,7 @@ public class CalculatorClientVerticle extends VerticleBase {
       callTimeoutMs = conf.positiveLong("callTimeoutMs", 10_000);
       maxDurationMs = conf.positiveLong("maxDurationMs", 120_000);
       awaitReplicasMs = conf.positiveLong("awaitReplicasMs", 30_000);
+      pauseMs = conf.longBetween("pauseMs", 0, 0, 60_000);
       meshOptions = new MeshOptions(conf.object("mesh", null));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -73,8 +80,9 @@ public class CalculatorClientVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> run(Mesh mesh) {
-    Map<String, ReplicaStats> before = mesh.stats(service);
-    long started = System.nanoTime();
+    this.mesh = mesh;
+    before = mesh.stats(service);
+    started = System.nanoTime();
     deadlineNanos = started + maxDurationMs * 1_000_000;
     finished = Promise.promise();
     for (int i = 0; i < Math.min(concurrency, calls); i++) {
@@ -95,7 +103,11 @@ public class CalculatorClientVerticle extends VerticleBase {
     calculator.add(a, 1).onComplete(answer -> {
       latencyUs.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
       record(answer, a + 1);
-      next();
+      if (pauseMs > 0) {
+        vertx.setTimer(pauseMs, id -> next());
+      } else {
+        next();
+      }
     });
   }
 
@@ -138,6 +150,16 @@ public class CalculatorClientVerticle extends VerticleBase {
         .put("elapsedMs", elapsedNanos / 1_000_000)
         .put("callsPerSecond", Math.round(issued / Math.max(seconds, 1e-9)))
         .put("errors", errorCounts);
+  }
+
+  /** Stopped before the run ended (SIGTERM to the launcher): prints what was done so far. */
+  @Override
+  public Future<?> stop() {
+    if (finished != null && !finished.future().isComplete()) {
+      System.out.println(summary(mesh, before, System.nanoTime() - started).put("stopped", true).encode());
+      System.out.flush();
+    }
+    return Future.succeededFuture();
   }
 
   /** A close that hangs (say, Hazelcast waiting on a dead peer) must not keep the process alive. */

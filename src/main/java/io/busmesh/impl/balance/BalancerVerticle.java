@@ -10,6 +10,7 @@ import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.load.LoadExchange;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
+import io.busmesh.impl.metrics.MeshEvents;
 import io.busmesh.impl.metrics.PrometheusEndpoint;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.NodeWatcher;
@@ -65,10 +66,12 @@ public final class BalancerVerticle extends VerticleBase {
   private final Clock clock;
   /** Control-plane messages refused as malformed, unknown or unverified: logged at most once a minute. */
   private final RateLimitedLog rejected;
+  private final MeshEvents events = new MeshEvents(MeshEvents.DEFAULT_CAPACITY, System::currentTimeMillis);
   private ViewKeeper viewKeeper;
   private RouteTable routes;
   private LoadSharing loadSharing;
   private MetricsPublisher metrics;
+  private DashboardFeed dashboard;
   private CallInterceptor interceptor;
   private MeshMeters meters; // null when no registry: nothing is measured for Micrometer
   private PrometheusMeterRegistry ownRegistry; // made here when Prometheus is asked for and Vert.x has no such registry
@@ -92,13 +95,16 @@ public final class BalancerVerticle extends VerticleBase {
     registerServiceExceptionCodec();
     foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> routes.checkForeignConsumers(address)));
     relayedReplies = new RelayedReplies();
-    routes = new RouteTable(vertx, context, registry.nodeId(), options, clock, relayedReplies, foreignConsumers, rejected);
+    routes = new RouteTable(vertx, context, registry.nodeId(), options, clock, relayedReplies, foreignConsumers, rejected,
+        events);
     viewKeeper = new ViewKeeper(context, registry, controlPlane, rejected,
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
     loadSharing = new LoadSharing(context, registry.nodeId(), new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
         served, routes.clients()::all, routes::routes, registry::liveNodes, clock);
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
+    dashboard = new DashboardFeed(registry.nodeId(), routes, metrics, events, clock,
+        options.getDashboard().getMaxReplicasShown());
     interceptor = new CallInterceptor(routes);
     vertx.eventBus().addOutboundInterceptor(interceptor);
     vertx.eventBus().addInboundInterceptor(relayedReplies);
@@ -159,6 +165,7 @@ public final class BalancerVerticle extends VerticleBase {
   }
 
   private void nodeLeft(String nodeId) {
+    events.record(MeshEvents.Kind.NODE_LEFT, null, "node " + nodeId + " left the cluster");
     viewKeeper.nodeLeft(nodeId);
     routes.nodeLeft(nodeId);
     loadSharing.forget(nodeId);
@@ -185,6 +192,16 @@ public final class BalancerVerticle extends VerticleBase {
     return result;
   }
 
+  /** The mesh's recent events on this node (breakers, membership, ejection, panic, strategies); any thread. */
+  public MeshEvents events() {
+    return events;
+  }
+
+  /** The dashboard's frame now: services, replicas, rates and the events since the last frame. */
+  public Future<JsonObject> dashboardFrame() {
+    return onLoop(dashboard::frame);
+  }
+
   /** The seed metrics of {@code service}, computed on the balancer's event loop. */
   public Future<ServiceMetrics> metrics(String service) {
     return onLoop(() -> metrics.metricsOf(service));
@@ -205,6 +222,7 @@ public final class BalancerVerticle extends VerticleBase {
     return onLoop(() -> {
       routes.useStrategy(service, name, factory, checked);
       log.info("Service " + LogText.quote(service) + " now balanced with strategy " + LogText.quote(name));
+      events.record(MeshEvents.Kind.STRATEGY, service, "now balanced with strategy " + LogText.quote(name));
       return null;
     });
   }

@@ -6,6 +6,7 @@ import io.busmesh.Replica;
 import io.busmesh.impl.load.Clock;
 import io.busmesh.impl.log.LogText;
 import io.busmesh.impl.log.RateLimitedLog;
+import io.busmesh.impl.metrics.MeshEvents;
 import io.busmesh.impl.registry.ForeignConsumerWatch;
 import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.strategy.StrategyFactory;
@@ -19,6 +20,7 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -38,6 +40,8 @@ final class RouteTable {
   private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
   /** Routes of services no longer in the view that are kept (see {@link #pruneIdle}). */
   static final int IDLE_ROUTES_KEPT = 1_000;
+  /** Beyond this many replicas joining or leaving at once, one event says how many. */
+  private static final int MEMBERSHIP_EVENTS_PER_CHANGE = 8;
 
   private final Vertx vertx;
   private final Context loop;
@@ -49,6 +53,7 @@ final class RouteTable {
   private final ConnectionWarmer warmer;
   private final ForeignConsumerWatch foreignConsumers;
   private final RateLimitedLog rejected;
+  private final MeshEvents events;
   private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
   /** Service names in the order their routes were made, so that the oldest idle ones go first. */
@@ -68,9 +73,10 @@ final class RouteTable {
   /**
    * @param loop     the balancer's loop, where the table is changed
    * @param rejected where refusals of what strangers did are logged, at most once a period
+   * @param events   where breaker, membership, ejection and panic changes are recorded for the dashboard
    */
   RouteTable(Vertx vertx, Context loop, String nodeId, MeshOptions options, Clock clock, RelayedReplies relayedReplies,
-             ForeignConsumerWatch foreignConsumers, RateLimitedLog rejected) {
+             ForeignConsumerWatch foreignConsumers, RateLimitedLog rejected, MeshEvents events) {
     this.vertx = vertx;
     this.loop = loop;
     this.nodeId = nodeId;
@@ -79,6 +85,7 @@ final class RouteTable {
     this.relayedReplies = relayedReplies;
     this.foreignConsumers = foreignConsumers;
     this.rejected = rejected;
+    this.events = events;
     this.warmer = new ConnectionWarmer(vertx.eventBus(), nodeId);
     this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
       ServiceRoute route = routes.get(replica.service());
@@ -190,6 +197,7 @@ final class RouteTable {
           && current.stream().map(ReplicaClient::replica).toList().equals(replicas);
       // Breakers, load and metrics only for services this node calls: the view may name many it never will.
       if (!unchanged && route.isActive()) {
+        recordMembership(service, current, replicas);
         registered.put(service, replicas.stream().map(clients::of).toList());
         idempotent.put(service, commonIdempotent(replicas));
       }
@@ -204,6 +212,32 @@ final class RouteTable {
       }
     }
     pruneIdle();
+  }
+
+  /**
+   * Records the replicas of a called service that joined or left its view: one event each, or one
+   * for all when many change at once (a service's first call, a large deployment).
+   */
+  private void recordMembership(String service, List<ReplicaClient> before, List<Replica> after) {
+    Set<String> left = new HashSet<>();
+    if (before != null) {
+      before.forEach(client -> left.add(client.replica().address()));
+    }
+    List<Replica> joined = new ArrayList<>();
+    for (Replica replica : after) {
+      if (!left.remove(replica.address())) {
+        joined.add(replica);
+      }
+    }
+    if (joined.size() + left.size() > MEMBERSHIP_EVENTS_PER_CHANGE) {
+      events.record(MeshEvents.Kind.REPLICA_JOINED, service, joined.size() + " replica(s) joined, " + left.size()
+          + " left; " + after.size() + " in the view");
+      return;
+    }
+    joined.forEach(replica -> events.record(MeshEvents.Kind.REPLICA_JOINED, service, "replica " + replica.address()
+        + " (node " + replica.nodeId() + ") joined"));
+    left.forEach(address -> events.record(MeshEvents.Kind.REPLICA_LEFT, service, "replica " + address
+        + " left (drained, or its node left)"));
   }
 
   /** Fails at once the attempts in flight to replicas of a node that left: their answers will never come. */
@@ -249,8 +283,10 @@ final class RouteTable {
     if (panic && panicking.add(service)) {
       log.warn("No replica of service '" + service + "' has a closed circuit breaker; balancing over all of them,"
           + " refusing breakers bypassed, until one closes again (panic mode)");
+      events.record(MeshEvents.Kind.PANIC, service, "panic: no replica has a closed breaker, calls go to all");
     } else if (!panic && panicking.remove(service)) {
       log.info("Service '" + service + "' has a replica with a closed breaker again; panic mode over");
+      events.record(MeshEvents.Kind.PANIC_OVER, service, "panic over: a replica's breaker closed");
     }
   }
 
@@ -258,6 +294,15 @@ final class RouteTable {
   void breakerChanged(Replica replica, CircuitBreakerState state) {
     refresh();
     log.info("Circuit breaker of replica " + replica.address() + " of service '" + replica.service() + "' is now " + state);
+    events.record(switch (state) {
+      case OPEN -> MeshEvents.Kind.BREAKER_OPEN;
+      case HALF_OPEN -> MeshEvents.Kind.BREAKER_HALF_OPEN;
+      case CLOSED -> MeshEvents.Kind.BREAKER_CLOSED;
+    }, replica.service(), "breaker of replica " + replica.address() + " " + switch (state) {
+      case OPEN -> "opened";
+      case HALF_OPEN -> "half-open: one probe call let through";
+      case CLOSED -> "closed";
+    });
     vertx.eventBus().publish(MeshProtocol.BREAKER_ADDRESS, new JsonObject().put("node", nodeId)
         .put("service", replica.service()).put("replica", replica.address()).put("state", state.name()));
   }
@@ -274,6 +319,8 @@ final class RouteTable {
       if (route.evaluateOutliers()) {
         changed = true;
         log.info("Outliers ejected from service '" + route.service() + "': " + route.ejected());
+        events.record(MeshEvents.Kind.EJECTED, route.service(), route.ejected().isEmpty() ? "no replica ejected any more"
+            : "ejected as outliers: " + String.join(", ", route.ejected()));
       }
     }
     if (changed) {
