@@ -9,7 +9,8 @@
 # event bus over mutual TLS (conf "mesh": {"security": ...}), and after caller 1 a caller without a
 # certificate joins the same cluster: it sees the replicas but none of its calls gets through.
 # From the start, a fifth process ("watcher") calls at a light, steady rate and serves the live dashboard
-# at http://127.0.0.1:9466/ (BUSMESH_DASHBOARD_PORT to move it): open it to watch the calls spread, the
+# at http://127.0.0.1:9466/ (BUSMESH_DASHBOARD_PORT to move it) and Prometheus metrics on port 9464
+# (BUSMESH_METRICS_PORT): open the page to watch the calls spread, the
 # kill, the breaker and the failover. With --keep the cluster stays up after the steps (a replica is
 # restarted to replace the killed one) until Ctrl-C, or an hour at most.
 # Every process it starts is stopped on exit, whatever happens. Usage: bash demo/run.sh [--tls] [--keep]
@@ -26,6 +27,7 @@ for arg in "$@"; do
   esac
 done
 DASHBOARD_PORT="${BUSMESH_DASHBOARD_PORT:-9466}"
+METRICS_PORT="${BUSMESH_METRICS_PORT:-9464}"
 WATCH_MS=180000 # the watcher's bound: the demo stops it before, unless --keep
 $KEEP && WATCH_MS=3600000
 
@@ -113,13 +115,14 @@ fi
 
 say "Watcher: a light steady load (2 callers, 20 ms apart) and the live dashboard"
 node watcher io.busmesh.examples.calculator.CalculatorClientVerticle \
-  "{\"calls\": 10000000, \"concurrency\": 2, \"pauseMs\": 20, \"callTimeoutMs\": 2000, \"maxDurationMs\": $WATCH_MS, \"exitWhenDone\": true, \"mesh\": {\"dashboard\": {\"port\": $DASHBOARD_PORT}$(security_entry watcher)}}" &
+  "{\"calls\": 10000000, \"concurrency\": 2, \"pauseMs\": 20, \"callTimeoutMs\": 2000, \"maxDurationMs\": $WATCH_MS, \"exitWhenDone\": true, \"mesh\": {\"dashboard\": {\"port\": $DASHBOARD_PORT}, \"metrics\": {\"prometheus\": {\"port\": $METRICS_PORT}}$(security_entry watcher)}}" &
 WATCHER=$!
 PIDS+=($WATCHER)
 if await_line watcher "busmesh dashboard of node" 60 soft; then
   echo "  open http://127.0.0.1:$DASHBOARD_PORT/ in a browser to watch the calls, the kill and the failover"
+  echo "  (its Prometheus metrics: http://127.0.0.1:$METRICS_PORT/metrics)"
 else
-  echo "  the dashboard did not start (port $DASHBOARD_PORT taken? set BUSMESH_DASHBOARD_PORT); see $LOGS/watcher.log"
+  echo "  the dashboard did not start (port $DASHBOARD_PORT or $METRICS_PORT taken? set BUSMESH_DASHBOARD_PORT or BUSMESH_METRICS_PORT); see $LOGS/watcher.log"
 fi
 
 say "Caller 1: 3000 calls through the generated proxy of 'calculator', 16 in flight"
@@ -157,6 +160,13 @@ say "Caller 3: 3000 calls after the kill; the dead replica is gone from every vi
 (node caller-3 io.busmesh.examples.calculator.CalculatorClientVerticle \
   "{\"calls\": 3000, \"concurrency\": 16, \"exitWhenDone\": true$(security caller-3)}") || true
 summary caller-3
+
+if command -v curl >/dev/null 2>&1; then
+  say "The watcher's Prometheus scrape (excerpt): attempts by outcome, breakers, latency"
+  curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" \
+    | grep -E '^busmesh_(service_attempts_total|attempts_total|replica_breaker_state\{.*state="(closed|open)"|service_latency_seconds|service_replicas)' \
+    | sed 's/^/  /' || echo "  (no scrape: see $LOGS/watcher.log)"
+fi
 
 if $KEEP; then
   say "Keeping the cluster up: replica-4 replaces the killed replica-1"

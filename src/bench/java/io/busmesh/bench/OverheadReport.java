@@ -64,23 +64,22 @@ final class OverheadReport {
             r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
       }
     }
-    if (paths.contains(CallPath.MESH_PROMETHEUS) && paths.contains(CallPath.MESH)) {
-      out.printf("%nmesh-prometheus / mesh (Prometheus metrics on / off)%n");
-      for (Level level : options.levels()) {
-        JsonObject r = ratio(CallPath.MESH_PROMETHEUS, level, CallPath.MESH);
-        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), CallPath.MESH, r.getDouble("callsPerSecond"),
-            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
-      }
-    }
-    if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
-      out.printf("%ncontrol / direct-proxy (two identical paths: the noise of this run's ratios)%n");
-      for (Level level : options.levels()) {
-        JsonObject r = ratio(CallPath.CONTROL, level, CallPath.DIRECT_PROXY);
-        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), CallPath.DIRECT_PROXY, r.getDouble("callsPerSecond"),
-            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
-      }
-    }
+    printRatios(out, options, CallPath.MESH_PROMETHEUS, CallPath.MESH, "Prometheus metrics on / off");
+    printRatios(out, options, CallPath.CONTROL, CallPath.DIRECT_PROXY, "two identical paths: the noise of this run's ratios");
     out.println();
+  }
+
+  /** The ratios of {@code path} to {@code baseline} per level, if both were measured. */
+  private void printRatios(PrintStream out, BenchOptions options, String path, String baseline, String meaning) {
+    if (!paths.contains(path) || !paths.contains(baseline)) {
+      return;
+    }
+    out.printf("%n%s / %s (%s)%n", path, baseline, meaning);
+    for (Level level : options.levels()) {
+      JsonObject r = ratio(path, level, baseline);
+      out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
+          r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
+    }
   }
 
   JsonObject toJson(BenchOptions options) {
@@ -89,11 +88,11 @@ final class OverheadReport {
     JsonArray ratios = new JsonArray();
     for (Level level : options.levels()) {
       baselines().forEach(baseline -> ratios.add(ratio(level, baseline)));
-      if (paths.contains(CallPath.CONTROL) && paths.contains(CallPath.DIRECT_PROXY)) {
-        ratios.add(ratio(CallPath.CONTROL, level, CallPath.DIRECT_PROXY));
-      }
-      if (paths.contains(CallPath.MESH_PROMETHEUS) && paths.contains(CallPath.MESH)) {
-        ratios.add(ratio(CallPath.MESH_PROMETHEUS, level, CallPath.MESH));
+      for (String[] pair : List.of(new String[] {CallPath.CONTROL, CallPath.DIRECT_PROXY},
+          new String[] {CallPath.MESH_PROMETHEUS, CallPath.MESH})) {
+        if (paths.contains(pair[0]) && paths.contains(pair[1])) {
+          ratios.add(ratio(pair[0], level, pair[1]));
+        }
       }
     }
     return new JsonObject().put("benchmark", "busmesh-overhead").put("conf", options.toJson())

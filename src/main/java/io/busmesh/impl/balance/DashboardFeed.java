@@ -31,7 +31,9 @@ final class DashboardFeed {
   private final MeshEvents events;
   private final Clock clock;
   private final int maxReplicasShown;
-  private final Map<String, Totals> previous = new HashMap<>();
+  /** Last frame's totals per service and per replica address, to difference into rates. */
+  private final Map<String, Totals> previousServices = new HashMap<>();
+  private final Map<String, Totals> previousReplicas = new HashMap<>();
   private long previousNanos;
   private long lastEvent;
 
@@ -52,7 +54,8 @@ final class DashboardFeed {
     double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
     previousNanos = now;
     JsonArray services = new JsonArray();
-    Set<String> seen = new HashSet<>();
+    Set<String> seenServices = new HashSet<>();
+    Set<String> seenReplicas = new HashSet<>();
     List<ServiceRoute> active = new ArrayList<>();
     routes.routes().forEach(route -> {
       if (route.isActive()) {
@@ -61,9 +64,11 @@ final class DashboardFeed {
     });
     active.sort(Comparator.comparing(ServiceRoute::service));
     for (ServiceRoute route : active) {
-      services.add(service(route, seconds, seen));
+      seenServices.add(route.service());
+      services.add(service(route, seconds, seenReplicas));
     }
-    previous.keySet().retainAll(seen);
+    previousServices.keySet().retainAll(seenServices);
+    previousReplicas.keySet().retainAll(seenReplicas);
     JsonArray recent = events.since(lastEvent);
     if (!recent.isEmpty()) {
       lastEvent = recent.getJsonObject(recent.size() - 1).getLong("seq");
@@ -71,7 +76,7 @@ final class DashboardFeed {
     return new JsonObject().put("node", nodeId).put("services", services).put("events", recent);
   }
 
-  private JsonObject service(ServiceRoute route, double seconds, Set<String> seen) {
+  private JsonObject service(ServiceRoute route, double seconds, Set<String> seenReplicas) {
     String service = route.service();
     ServiceMetrics figures = metrics.metricsOf(service);
     Map<String, ReplicaMetrics> byAddress = new HashMap<>();
@@ -86,16 +91,14 @@ final class DashboardFeed {
       CallWindow.Totals totals = client.load().window().totals();
       serviceNow = serviceNow.plus(totals);
       Totals replicaNow = new Totals(totals.succeeded(), totals.applicationErrors(), totals.faults(), 0, 0);
-      Totals replicaBefore = previous.put(address, replicaNow);
-      seen.add(address);
+      Totals replicaBefore = previousReplicas.put(address, replicaNow);
+      seenReplicas.add(address);
       if (replicas.size() < maxReplicasShown) {
         replicas.add(replica(client, byAddress.get(address), route.ejected().contains(address), replicaNow,
             replicaBefore, seconds));
       }
     }
-    String key = "service " + service; // replica addresses never contain a space
-    Totals serviceBefore = previous.put(key, serviceNow);
-    seen.add(key);
+    Totals serviceBefore = previousServices.put(service, serviceNow);
     // A replica that left takes its totals with it: that second has no rate rather than a negative one.
     Totals delta = serviceBefore == null || serviceNow.attempts() < serviceBefore.attempts() ? null
         : serviceNow.minus(serviceBefore);

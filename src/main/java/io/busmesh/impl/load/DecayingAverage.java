@@ -39,6 +39,7 @@ final class DecayingAverage {
   private final double idleDecayNanos;
   private final double minWeight;
   private final boolean peakSensitive;
+  private final boolean idleSampleWeighs;
   private volatile double value;
   private volatile long stampNanos;
   /** Samples seen, counted up to {@value #WARM_UP_SAMPLES} + 1; written under the guard only. */
@@ -58,14 +59,19 @@ final class DecayingAverage {
 
   /** @param idleDecayNanos how fast the value read decays while no sample arrives, if not as fast as τ */
   DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive) {
-    this(decayNanos, idleDecayNanos, minWeight, peakSensitive, 0);
+    this(decayNanos, idleDecayNanos, minWeight, peakSensitive, 0, false);
   }
 
   /**
-   * @param priorSamples samples of value 0 the average starts as if it had seen, so that the first
-   *                     real ones do not decide it alone (a rate's first failure is not a 100% rate)
+   * @param priorSamples     samples of value 0 the average starts as if it had seen, so that the first
+   *                         real ones do not decide it alone (a rate's first failure is not a 100% rate)
+   * @param idleSampleWeighs a sample after an idle spell weighs at least {@code 1 - e^(-idle/τ idle)},
+   *                         as much as the value read had decayed: the first answer of a replica that
+   *                         was avoided for seconds restores its average or confirms it, instead of
+   *                         counting as one sample among the many it had before it was avoided
    */
-  DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive, int priorSamples) {
+  DecayingAverage(long decayNanos, long idleDecayNanos, double minWeight, boolean peakSensitive, int priorSamples,
+                  boolean idleSampleWeighs) {
     if (decayNanos <= 0 || idleDecayNanos <= 0) {
       throw new IllegalArgumentException("decay times must be positive, got " + decayNanos + " and " + idleDecayNanos);
     }
@@ -74,6 +80,7 @@ final class DecayingAverage {
     this.minWeight = minWeight;
     this.peakSensitive = peakSensitive;
     this.samples = priorSamples;
+    this.idleSampleWeighs = idleSampleWeighs;
     this.empty = true;
   }
 
@@ -90,7 +97,11 @@ final class DecayingAverage {
         value = sample;
       } else {
         // Before the first sample there is no interval to weigh by: the count decides (1/n).
-        double weight = empty ? 0 : weightOf(Math.max(0, nowNanos - stampNanos) / decayNanos);
+        long idle = empty ? 0 : Math.max(0, nowNanos - stampNanos);
+        double weight = empty ? 0 : weightOf(idle / decayNanos);
+        if (idleSampleWeighs) {
+          weight = Math.max(weight, weightOf(idle / idleDecayNanos));
+        }
         if (n <= WARM_UP_SAMPLES) {
           weight = Math.max(weight, 1.0 / n);
         }

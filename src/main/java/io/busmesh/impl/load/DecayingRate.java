@@ -23,8 +23,10 @@ final class DecayingRate {
   private final DecayingAverage average;
 
   public DecayingRate(long decayNanos) {
+    // An outcome after an idle spell weighs as usual: at a few calls a second, one business error must
+    // not outweigh the successes before it.
     this.average = new DecayingAverage(decayNanos, Math.min(decayNanos, IDLE_DECAY_NANOS), MIN_WEIGHT, false,
-        PRIOR_SUCCESSES);
+        PRIOR_SUCCESSES, false);
   }
 
   public void record(boolean failure, long nowNanos) {

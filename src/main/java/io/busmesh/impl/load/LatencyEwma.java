@@ -41,7 +41,7 @@ final class LatencyEwma {
 
   public static LatencyEwma smooth(long decayNanos) {
     return new LatencyEwma(new DecayingAverage(decayNanos, Math.min(decayNanos, SMOOTH_IDLE_DECAY_NANOS),
-        SMOOTH_MIN_WEIGHT, false), true);
+        SMOOTH_MIN_WEIGHT, false, 0, true), true);
   }
 
   public void observe(long sampleNanos, long nowNanos) {

@@ -116,6 +116,34 @@ class LoadFiguresTest {
   }
 
   @Test
+  void aReplicaAvoidedAfterAColdStartIsRestoredByItsFirstAnswerAfterASecondsIdle() {
+    LatencyEwma ewma = LatencyEwma.smooth(10_000 * MS);
+    for (long cold : new long[] {400, 200, 100, 60, 40}) { // a fresh JVM's first calls
+      clock.advance(Duration.ofMillis(5));
+      ewma.observe(cold * MS, clock.nanoTime());
+    }
+    clock.advance(Duration.ofSeconds(2)); // avoided meanwhile: priced out by that start
+
+    ewma.observe(2 * MS, clock.nanoTime()); // the probe: it is healthy now
+
+    // 1 - e^-2 = 86% of the weight: about 3.5 ms. Counted as one sample in six it would be 65 ms, and
+    // one probe a second would keep the replica out for minutes.
+    double coldMeanMs = Math.pow(400.0 * 200 * 100 * 60 * 40, 1.0 / 5);
+    assertEquals(2 * MS * Math.pow(coldMeanMs / 2, Math.exp(-2)), ewma.valueAt(clock.nanoTime()), 0.01 * MS);
+  }
+
+  @Test
+  void anErrorAfterAnIdleSpellCountsAsOneOutcomeAmongTheOthers() {
+    DecayingRate rate = new DecayingRate(10_000 * MS);
+    for (int i = 0; i < 20; i++) {
+      clock.advance(Duration.ofSeconds(2)); // a few calls a minute
+      rate.record(i == 19, clock.nanoTime()); // the last one a business error
+    }
+
+    assertTrue(rate.rateAt(clock.nanoTime()) < 0.3, "rate " + rate.rateAt(clock.nanoTime()));
+  }
+
+  @Test
   void slowStartRampsLinearlyFromAFloorToFull() {
     SlowStart slowStart = new SlowStart(10_000);
     long started = clock.currentTimeMillis();
