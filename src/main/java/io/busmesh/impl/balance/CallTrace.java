@@ -103,14 +103,14 @@ final class CallTrace {
         && outbound.options.getTracingPolicy() != null ? outbound.options.getTracingPolicy() : TracingPolicy.PROPAGATE;
     MultiMap headers = call.headers();
     BiConsumer<String, String> traceContext = headers::set;
-    Object proxySpan = tracer.sendRequest(caller, SpanKind.RPC, policy, call, "send", traceContext, EventBusTags.INSTANCE);
+    Object proxySpan = tracer.sendRequest(caller, SpanKind.RPC, policy, call, "send", traceContext, SpanTags.EventBusTags.INSTANCE);
     if (proxySpan == null) {
       return null;
     }
     ContextInternal context = caller.duplicate();
-    CallTags.Start tags = new CallTags.Start(service, headers.get(MeshProtocol.ACTION_HEADER));
+    SpanTags.CallTags.Start tags = new SpanTags.CallTags.Start(service, headers.get(MeshProtocol.ACTION_HEADER));
     Object callSpan = tracer.receiveRequest(context, SpanKind.RPC, TracingPolicy.PROPAGATE, tags, CALL_SPAN, headers,
-        CallTags.START);
+        SpanTags.CallTags.START);
     return new CallTrace(tracer, caller, context, proxySpan, callSpan);
   }
 
@@ -133,7 +133,7 @@ final class CallTrace {
   MultiMap attemptStarted(AttemptTarget replica, Kind kind, MultiMap callHeaders) {
     AttemptSpan attempt = new AttemptSpan(replica, attempts.size() + 1, kind, callHeaders);
     attempt.span = tracer.sendRequest(context, SpanKind.RPC, TracingPolicy.PROPAGATE, attempt, ATTEMPT_SPAN, attempt,
-        AttemptTags.START);
+        SpanTags.AttemptTags.START);
     if (attempt.span == null) {
       return callHeaders;
     }
@@ -151,7 +151,7 @@ final class CallTrace {
     for (AttemptSpan attempt : attempts) {
       if (attempt.replica == replica && attempt.outcome == null) {
         attempt.outcome = superseded ? "superseded" : outcome(cause);
-        tracer.receiveResponse(context, attempt, attempt.span, cause, AttemptTags.END);
+        tracer.receiveResponse(context, attempt, attempt.span, cause, SpanTags.AttemptTags.END);
         return;
       }
     }
@@ -162,7 +162,7 @@ final class CallTrace {
     for (AttemptSpan attempt : attempts) {
       if (attempt.replica == replica && attempt.outcome == null) {
         attempt.outcome = "sent";
-        tracer.receiveResponse(context, attempt, attempt.span, null, AttemptTags.END);
+        tracer.receiveResponse(context, attempt, attempt.span, null, SpanTags.AttemptTags.END);
         return;
       }
     }
@@ -179,7 +179,7 @@ final class CallTrace {
     }
     outcome = outcome(failure);
     if (callSpan != null) {
-      tracer.sendResponse(context, this, callSpan, failure, CallTags.END);
+      tracer.sendResponse(context, this, callSpan, failure, SpanTags.CallTags.END);
     }
     tracer.receiveResponse(caller, null, proxySpan, failure, TagExtractor.empty());
   }
@@ -190,12 +190,22 @@ final class CallTrace {
     return (VertxTracer<Object, Object>) tracer;
   }
 
+  /** Attempts that have a span. */
+  int attemptCount() {
+    return attempts.size();
+  }
+
+  /** How the call ended, once it has. */
+  String outcome() {
+    return outcome;
+  }
+
   private static String outcome(Throwable cause) {
     return cause == null ? "success" : AttemptFailure.of(cause).name().toLowerCase(Locale.ROOT);
   }
 
   /** One attempt's span, what its tags are read from, and its headers, where the tracer writes its trace context. */
-  private static final class AttemptSpan implements BiConsumer<String, String> {
+  static final class AttemptSpan implements BiConsumer<String, String> {
     final AttemptTarget replica;
     final int number;
     final Kind kind;
@@ -219,119 +229,6 @@ final class CallTrace {
         copied = true;
       }
       headers.set(name, value);
-    }
-  }
-
-  /** An attempt's tags: where it went and why, then how it ended. */
-  private static final class AttemptTags {
-    static final TagExtractor<AttemptSpan> START = new TagExtractor<>() {
-      private final String[] names = {"busmesh.replica", "busmesh.replica.node", "busmesh.attempt", "busmesh.attempt.kind"};
-
-      @Override
-      public int len(AttemptSpan attempt) {
-        return names.length;
-      }
-
-      @Override
-      public String name(AttemptSpan attempt, int index) {
-        return names[index];
-      }
-
-      @Override
-      public String value(AttemptSpan attempt, int index) {
-        return switch (index) {
-          case 0 -> attempt.replica.replica().address();
-          case 1 -> attempt.replica.replica().nodeId();
-          case 2 -> Integer.toString(attempt.number);
-          case 3 -> attempt.kind.tag;
-          default -> throw new IndexOutOfBoundsException(index);
-        };
-      }
-    };
-    static final TagExtractor<AttemptSpan> END = new TagExtractor<>() {
-      @Override
-      public int len(AttemptSpan attempt) {
-        return 1;
-      }
-
-      @Override
-      public String name(AttemptSpan attempt, int index) {
-        return "busmesh.outcome";
-      }
-
-      @Override
-      public String value(AttemptSpan attempt, int index) {
-        return attempt.outcome;
-      }
-    };
-  }
-
-  /** The mesh's span of a call: which service and method, then how many attempts and how it ended. */
-  private static final class CallTags {
-    record Start(String service, String method) {
-    }
-
-    static final TagExtractor<Start> START = new TagExtractor<>() {
-      @Override
-      public int len(Start call) {
-        return call.method == null ? 1 : 2;
-      }
-
-      @Override
-      public String name(Start call, int index) {
-        return index == 0 ? "busmesh.service" : "busmesh.method";
-      }
-
-      @Override
-      public String value(Start call, int index) {
-        return index == 0 ? call.service : call.method;
-      }
-    };
-    static final TagExtractor<CallTrace> END = new TagExtractor<>() {
-      @Override
-      public int len(CallTrace call) {
-        return 2;
-      }
-
-      @Override
-      public String name(CallTrace call, int index) {
-        return index == 0 ? "busmesh.attempts" : "busmesh.outcome";
-      }
-
-      @Override
-      public String value(CallTrace call, int index) {
-        return index == 0 ? Integer.toString(call.attempts.size()) : call.outcome;
-      }
-    };
-  }
-
-  /** The tags Vert.x gives an event-bus request's span (its own extractor is not public). */
-  private static final class EventBusTags implements TagExtractor<Message<?>> {
-    static final EventBusTags INSTANCE = new EventBusTags();
-
-    @Override
-    public int len(Message<?> message) {
-      return 3;
-    }
-
-    @Override
-    public String name(Message<?> message, int index) {
-      return switch (index) {
-        case 0 -> "messaging.destination.name";
-        case 1 -> "messaging.system";
-        case 2 -> "messaging.operation.name";
-        default -> throw new IndexOutOfBoundsException(index);
-      };
-    }
-
-    @Override
-    public String value(Message<?> message, int index) {
-      return switch (index) {
-        case 0 -> message.address();
-        case 1 -> "vertx-eventbus";
-        case 2 -> "send";
-        default -> throw new IndexOutOfBoundsException(index);
-      };
     }
   }
 }
