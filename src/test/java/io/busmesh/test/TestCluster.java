@@ -4,9 +4,11 @@ import com.hazelcast.config.Config;
 import io.busmesh.MeshProtocol;
 import io.busmesh.launcher.ClusterConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
@@ -48,14 +50,22 @@ public final class TestCluster implements AutoCloseable {
 
   /** Like {@link #addNode()}, with {@code options} (e.g. event-bus TLS); its event bus is put on 127.0.0.1. */
   public Vertx addNode(VertxOptions options) throws Exception {
+    return addNode(options, null);
+  }
+
+  /** Like {@link #addNode(VertxOptions)}, tracing with {@code tracer} (e.g. vertx-opentelemetry's factory) unless null. */
+  public Vertx addNode(VertxOptions options, VertxTracerFactory tracer) throws Exception {
     Config config = ClusterConfig.load();
     config.setClusterName(name);
     // cluster.xml probes few ports (a merge check waits 5 s per unused one); a test JVM may still hold
     // the closing nodes of an earlier test on the low ports, so look further for this cluster's members.
     config.setProperty("hazelcast.tcp.join.port.try.count", "20");
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
-    Vertx vertx = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
-        .buildClustered().await(60, TimeUnit.SECONDS);
+    VertxBuilder builder = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config));
+    if (tracer != null) {
+      builder.withTracer(tracer);
+    }
+    Vertx vertx = builder.buildClustered().await(60, TimeUnit.SECONDS);
     nodes.add(vertx);
     return vertx;
   }

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.spi.tracing.VertxTracer;
 
 /**
  * Routes each call on the event loop of the caller that made it, so no thread of the node is a
@@ -19,7 +20,9 @@ import io.vertx.core.internal.ContextInternal;
  * threads, threads outside Vert.x) or to a service's first call, which the local consumer on the
  * service name takes on the balancer's loop as before.
  * <p>
- * Every message this node sends passes here: the cost for one that is not a call is one map lookup.
+ * Every message this node sends passes here: the cost for one that is not a call is one map lookup. A call
+ * taken here never reaches the point where Vert.x traces a request, so when Vert.x has a tracer the call's
+ * spans are made here instead ({@link CallTrace}).
  */
 final class CallInterceptor implements Handler<DeliveryContext<Object>> {
 
@@ -41,7 +44,9 @@ final class CallInterceptor implements Handler<DeliveryContext<Object>> {
           routes.calledFrom(route, caller);
         }
         if (route.isActive()) {
-          route.route(message, delivery.body(), true);
+          VertxTracer<?, ?> tracer = caller.tracer();
+          route.route(message, delivery.body(), true,
+              tracer == null ? null : CallTrace.taken(tracer, caller, delivery, route.service()));
           return;
         }
       }
@@ -65,7 +70,8 @@ final class CallInterceptor implements Handler<DeliveryContext<Object>> {
   private static void cannotSend(Message<Object> message, RuntimeException e) {
     message.reply(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.MALFORMED_CALL, "Could not send to "
         + LogText.quote(message.address()) + ": the message body cannot be encoded (" + e.getClass().getSimpleName() + ": "
-        + LogText.quote(e.getMessage()) + "). Nothing was sent; check what the caller passes (e.g. JSON nested too deep)."));
+        + LogText.quote(e.getMessage()) + "). Nothing was sent; check what the caller passes (e.g. JSON nested too deep)."),
+        CallTrace.ANSWER);
   }
 
   /** The sender's context if it runs on an event loop, else null. */

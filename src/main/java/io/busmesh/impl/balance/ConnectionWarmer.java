@@ -5,6 +5,7 @@ import io.busmesh.Replica;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ConnectionWarmer {
 
+  /** Never traced: it belongs to no call, though it may be sent while one is (and its headers are shared). */
   private static final DeliveryOptions PING = new DeliveryOptions().addHeader(MeshProtocol.PING_HEADER, "1")
-      .setSendTimeout(10_000);
+      .setSendTimeout(10_000).setTracingPolicy(TracingPolicy.IGNORE);
 
   private final EventBus eventBus;
   private final String nodeId;

@@ -13,6 +13,7 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -66,24 +67,25 @@ final class ReplicaClient implements AttemptTarget {
    */
   @Override
   public void forward(RoutedCall call, long timeoutMs, boolean panic) {
+    MultiMap headers = call.attemptHeaders(); // now: a hedge may be launched before a probe is sent
     switch (breaker.state()) {
       case CLOSED -> {
         if (relay.isWorking() && call.mayRelay()) {
-          relay(call, timeoutMs);
+          relay(call, headers, timeoutMs);
         } else {
-          send(call, timeoutMs, null);
+          send(call, headers, timeoutMs, null);
         }
       }
       case OPEN -> {
         if (panic) {
-          send(call, timeoutMs, null);
+          send(call, headers, timeoutMs, null);
         } else {
           call.attemptEnded(this, null, OpenCircuitException.INSTANCE, false);
         }
       }
-      case HALF_OPEN -> breaker.<Message<Object>>probe(probe -> send(call, timeoutMs, probe)).onComplete(answer -> {
+      case HALF_OPEN -> breaker.<Message<Object>>probe(probe -> send(call, headers, timeoutMs, probe)).onComplete(answer -> {
         if (answer.failed() && answer.cause() instanceof OpenCircuitException && panic) {
-          send(call, timeoutMs, null); // another call holds the probe; in panic this one goes anyway
+          send(call, headers, timeoutMs, null); // another call holds the probe; in panic this one goes anyway
         } else {
           call.attemptEnded(this, answer.result(), answer.cause(), false);
         }
@@ -95,25 +97,27 @@ final class ReplicaClient implements AttemptTarget {
    * Sends the call's first attempt with the caller's own reply address; its answer comes back through
    * {@link RelayedReplies}, and its loop's sweep of {@link PendingAttempts} times it out.
    */
-  private void relay(RoutedCall call, long timeoutMs) {
+  private void relay(RoutedCall call, MultiMap headers, long timeoutMs) {
     long started = call.launchedNanos();
     load.callStarted(started);
     Relayed attempt = new Relayed(call, started, ContextInternal.current(), started + Math.max(1, timeoutMs) * 1_000_000);
     pending.add(attempt);
     call.relaying(attempt);
-    Future<Void> sent = relay.send(load.replica().address(), call.headers(), call.body(), call.replyAddress());
+    Future<Void> sent = relay.send(load.replica().address(), headers, call.body(), call.replyAddress());
     if (sent.failed()) {
       attempt.notSent(sent.cause());
     }
   }
 
   /** @param probe the breaker's half-open probe to complete, which then judges the outcome; null: report it here */
-  private void send(RoutedCall call, long timeoutMs, Promise<Message<Object>> probe) {
+  private void send(RoutedCall call, MultiMap headers, long timeoutMs, Promise<Message<Object>> probe) {
     long started = call.launchedNanos();
     load.callStarted(started);
     Requested attempt = new Requested(call, probe, started, ContextInternal.current());
     pending.add(attempt);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(call.headers());
+    // Vert.x's own span of the request is left out: a traced attempt has busmesh's (see CallTrace).
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)).setHeaders(headers)
+        .setTracingPolicy(CallTrace.ATTEMPT_POLICY);
     // A body that cannot be encoded is answered by the CallInterceptor with MALFORMED: the caller's
     // fault, the same on any replica, so neither retried nor held against this replica.
     eventBus.<Object>request(load.replica().address(), call.body(), options).onComplete(attempt);
@@ -122,7 +126,8 @@ final class ReplicaClient implements AttemptTarget {
   @Override
   public void sendOneWay(RoutedCall call) {
     load.oneWaySent();
-    eventBus.send(load.replica().address(), call.body(), new DeliveryOptions().setHeaders(call.headers()));
+    eventBus.send(load.replica().address(), call.body(), new DeliveryOptions().setHeaders(call.attemptHeaders())
+        .setTracingPolicy(CallTrace.ATTEMPT_POLICY));
   }
 
   @Override

@@ -25,8 +25,11 @@ import io.vertx.core.internal.logging.LoggerFactory;
 final class ReplyRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyRelay.class);
-  /** Sent to the cluster (not local-only), default tracing: the same for every relayed attempt. */
-  private static final DeliveryOptions REMOTE = new DeliveryOptions();
+  /**
+   * Sent to the cluster (not local-only), without Vert.x's own span (a traced attempt has busmesh's, see
+   * {@link CallTrace}): the same for every relayed attempt.
+   */
+  private static final DeliveryOptions REMOTE = new DeliveryOptions().setTracingPolicy(CallTrace.ATTEMPT_POLICY);
 
   private final EventBusImpl bus;
   private volatile boolean working;

@@ -19,6 +19,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.tracing.VertxTracer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,7 +166,9 @@ final class RouteTable {
   private void firstCalls(ServiceRoute route, Message<Object> call) {
     calledFrom(route, (ContextInternal) loop); // no caller on an event loop yet: connections are opened from here
     activate(route);
-    route.route(call, call.body(), false);
+    VertxTracer<?, ?> tracer = ((ContextInternal) loop).tracer();
+    route.route(call, call.body(), false,
+        tracer == null ? null : CallTrace.received(tracer, ContextInternal.current()));
   }
 
   /**

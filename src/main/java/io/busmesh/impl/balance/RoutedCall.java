@@ -28,7 +28,8 @@ import java.util.List;
  * Runs on the context of its caller: it is started there, and every attempt's outcome and the hedge
  * timer come back there, so its own state needs no synchronization. Its collaborators are the
  * service's {@link ServiceRoute} and {@link AttemptTarget}s, so the whole logic runs in unit tests
- * with fake targets, timers and clock.
+ * with fake targets, timers and clock. A traced call's {@link CallTrace} has a span per attempt:
+ * retries and hedges are attempts like the first.
  */
 final class RoutedCall implements CallInfo {
 
@@ -39,6 +40,10 @@ final class RoutedCall implements CallInfo {
   private final RelayedReplies relayedReplies;
   private RelayedAttempt relayed;
   private final MultiMap headers;
+  /** The spans of a traced call, else null. */
+  private final CallTrace trace;
+  /** The headers of the attempt being sent: the call's, or, when traced, a copy with the attempt's trace context. */
+  private MultiMap attemptHeaders;
   private final Clock clock;
   private final long startedNanos;
   private final long deadlineNanos;
@@ -57,13 +62,16 @@ final class RoutedCall implements CallInfo {
    * @param body           the call's body as sent, forwarded to the replicas as it is
    * @param relayedReplies where this thread sees the answers to relayed attempts, if the call runs on its caller's
    *                       loop and may relay its first attempt; else null
+   * @param trace          the call's spans, or null when it is not traced
    */
-  RoutedCall(ServiceRoute route, Message<Object> call, Object body, RelayedReplies relayedReplies) {
+  RoutedCall(ServiceRoute route, Message<Object> call, Object body, RelayedReplies relayedReplies, CallTrace trace) {
     this.route = route;
     this.call = call;
     this.body = body;
     this.relayedReplies = relayedReplies;
+    this.trace = trace;
     this.headers = call.headers();
+    this.attemptHeaders = headers;
     this.clock = route.clock();
     long timeoutMs = route.options().getCallTimeoutMs();
     this.startedNanos = clock.nanoTime();
@@ -93,7 +101,16 @@ final class RoutedCall implements CallInfo {
     done = true;
     route.callEnded();
     if (replica != null) {
+      if (trace != null) {
+        attemptHeaders = trace.attemptStarted(replica, CallTrace.Kind.FIRST, headers);
+      }
       replica.sendOneWay(this);
+    }
+    if (trace != null) {
+      if (replica != null) {
+        trace.attemptSent(replica);
+      }
+      trace.callEnded(replica == null ? route.noReplicaError() : null);
     }
   }
 
@@ -136,6 +153,10 @@ final class RoutedCall implements CallInfo {
           + "' failed: its strategy '" + route.strategyName() + "' picked no replica of " + candidates.size()
           + "; a Strategy must return one of the candidates it is given"), false);
       return false;
+    }
+    if (trace != null) {
+      attemptHeaders = trace.attemptStarted(replica, tried.isEmpty() ? CallTrace.Kind.FIRST
+          : outstanding > 0 ? CallTrace.Kind.HEDGE : CallTrace.Kind.RETRY, headers);
     }
     tried.add(replica);
     outstanding++;
@@ -186,6 +207,9 @@ final class RoutedCall implements CallInfo {
    */
   boolean attemptEnded(AttemptTarget replica, Message<Object> reply, Throwable cause, boolean relayedAnswer) {
     outstanding--;
+    if (trace != null) {
+      trace.attemptEnded(replica, cause, done);
+    }
     if (done) {
       return false; // a hedged twin, or a late relayed answer, came first
     }
@@ -194,15 +218,16 @@ final class RoutedCall implements CallInfo {
       if (trigger != null) {
         trigger.record(clock.nanoTime() - startedNanos);
       }
-      end();
+      end(null);
       if (relayedAnswer) {
         return true; // as the replica sent it: reading its headers to strip them would decode them all
       }
       LoadHeaders.strip(reply.headers());
       if (reply.headers().isEmpty()) {
-        call.reply(reply.body());
+        call.reply(reply.body(), CallTrace.ANSWER);
       } else {
-        call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers()));
+        call.reply(reply.body(), new DeliveryOptions().setHeaders(reply.headers())
+            .setTracingPolicy(CallTrace.ANSWER.getTracingPolicy()));
       }
       return false;
     }
@@ -278,7 +303,7 @@ final class RoutedCall implements CallInfo {
     if (done || answer.body() instanceof ReplyException) {
       return false; // a late failure: the attempt under way decides
     }
-    end(); // a late success: the first answer wins, as it would for a hedged call
+    end(null); // a late success: the first answer wins, as it would for a hedged call
     return true;
   }
 
@@ -308,6 +333,14 @@ final class RoutedCall implements CallInfo {
     return launchedNanos;
   }
 
+  /**
+   * The headers the attempt being sent carries: {@link #headers()}, or when the call is traced a copy of them
+   * with the attempt's trace context. Read by the target as it sends the attempt.
+   */
+  MultiMap attemptHeaders() {
+    return attemptHeaders;
+  }
+
   /** The call's body as the caller sent it, which every attempt carries. */
   Object body() {
     return body;
@@ -317,9 +350,13 @@ final class RoutedCall implements CallInfo {
     return tried.size() - refused;
   }
 
-  private void end() {
+  /** @param failure what the caller is answered with, or null; for the call's trace */
+  private void end(Throwable failure) {
     if (!done) {
       route.callEnded();
+      if (trace != null) {
+        trace.callEnded(failure);
+      }
     }
     done = true;
     if (relayed != null) {
@@ -337,15 +374,16 @@ final class RoutedCall implements CallInfo {
    * @return true if that answer should go on to the caller as it is
    */
   private boolean finish(Throwable cause, boolean relayedAnswer) {
-    end();
+    end(route.options().getFaultMode() == FaultMode.FAILSAFE ? null : cause);
     if (route.options().getFaultMode() == FaultMode.FAILSAFE) {
-      call.reply(route.options().getFailsafeValue());
+      call.reply(route.options().getFailsafeValue(), CallTrace.ANSWER);
     } else if (relayedAnswer) {
       return true;
     } else if (cause instanceof ReplyException failure) {
-      call.reply(failure); // keeps a ServiceException's code, message and debug info
+      call.reply(failure, CallTrace.ANSWER); // keeps a ServiceException's code, message and debug info
     } else {
-      call.fail(500, "Call to service '" + route.service() + "' failed: " + cause);
+      call.reply(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "Call to service '" + route.service()
+          + "' failed: " + cause), CallTrace.ANSWER);
     }
     return false;
   }

@@ -89,12 +89,13 @@ final class ServiceRoute {
    * @param body          the call's body as sent (not a copy)
    * @param onCallersLoop the caller's own event loop routes it (see {@link CallInterceptor}), so its first attempt
    *                      may be relayed; false on the balancer's loop, where the answers do not pass
+   * @param trace         its spans, or null when it is not traced
    */
-  void route(Message<Object> call, Object body, boolean onCallersLoop) {
+  void route(Message<Object> call, Object body, boolean onCallersLoop, CallTrace trace) {
     String problem = CallCheck.problem(call, body);
     if (problem != null) {
       refused.warn("Refused malformed call(s) to service '" + service + "' on this node: " + problem);
-      call.fail(MeshProtocol.MALFORMED_CALL, "Malformed call to service '" + service + "': " + problem
+      refuse(call, trace, MeshProtocol.MALFORMED_CALL, "Malformed call to service '" + service + "': " + problem
           + ". Call it through the generated proxy of its @ProxyGen interface. Nothing ran.");
       return;
     }
@@ -103,7 +104,7 @@ final class ServiceRoute {
       inFlight.decrementAndGet();
       refused.warn("Refused call(s) to service '" + service + "': this node already has " + (taken - 1)
           + " calls in flight to it (maxInFlight)");
-      call.fail(MeshProtocol.OVERLOADED, "Call to service '" + service + "' refused: this node already has "
+      refuse(call, trace, MeshProtocol.OVERLOADED, "Call to service '" + service + "' refused: this node already has "
           + (taken - 1) + " calls in flight to it, its limit (maxInFlight " + options.getMaxInFlight() + "). The"
           + " replicas are not keeping up or calls are not being answered; slow down, or raise maxInFlight if memory"
           + " allows. Nothing ran.");
@@ -112,7 +113,16 @@ final class ServiceRoute {
     if (options.getFaultMode() == FaultMode.HEDGED) {
       hedgeBudget.called();
     }
-    new RoutedCall(this, call, body, onCallersLoop ? relayedReplies : null).start();
+    new RoutedCall(this, call, body, onCallersLoop ? relayedReplies : null, trace).start();
+  }
+
+  /** Answers a call that nothing will route, and ends its spans. */
+  private static void refuse(Message<Object> call, CallTrace trace, int code, String message) {
+    ReplyException refusal = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+    if (trace != null) {
+      trace.callEnded(refusal);
+    }
+    call.reply(refusal, CallTrace.ANSWER);
   }
 
   /** A call handed to {@link RoutedCall} has ended (answered or failed). */

@@ -11,8 +11,8 @@ import java.util.List;
 /** A replica whose attempts wait until the test answers or fails them, in any order. */
 final class FakeTarget implements AttemptTarget {
 
-  /** One attempt sent to this replica; {@code relayed} when it carried the caller's reply address. */
-  record Attempt(RoutedCall call, long timeoutMs, boolean panic, Relayed relayed) {
+  /** One attempt sent to this replica, with the headers it carried; {@code relayed} when it carried the caller's reply address. */
+  record Attempt(RoutedCall call, long timeoutMs, boolean panic, Relayed relayed, MultiMap headers) {
   }
 
   /** A relayed attempt: its answer arrives at the caller's reply address, through {@link RelayedReplies}. */
@@ -63,7 +63,7 @@ final class FakeTarget implements AttemptTarget {
   @Override
   public void forward(RoutedCall call, long timeoutMs, boolean panic) {
     Relayed relayed = relays && call.mayRelay() ? new Relayed(call) : null;
-    attempts.add(new Attempt(call, timeoutMs, panic, relayed));
+    attempts.add(new Attempt(call, timeoutMs, panic, relayed, call.attemptHeaders()));
     if (relayed != null) {
       call.relaying(relayed);
     }

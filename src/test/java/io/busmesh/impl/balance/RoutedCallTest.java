@@ -56,7 +56,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.answer(0, 42);
 
     assertEquals(42, call.replied());
@@ -69,7 +69,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
     b.answer(0, "ok");
 
@@ -81,7 +81,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setMaxAttempts(1).setRetryBudget(0, 0), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.fail(0, OpenCircuitException.INSTANCE);
     b.answer(0, "ok");
 
@@ -94,8 +94,8 @@ class RoutedCallTest {
     CapturedCall read = call("get");
     CapturedCall write = call("reserve");
 
-    route.route(read, read.body(), true);
-    route.route(write, write.body(), true);
+    route.route(read, read.body(), true, null);
+    route.route(write, write.body(), true, null);
     a.fail(0, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
     a.fail(1, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
     b.answer(0, "read again");
@@ -112,7 +112,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a, b);
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.fail(0, new ServiceException(409, "out of stock", new JsonObject().put("sku", "x")));
 
     ServiceException error = assertInstanceOf(ServiceException.class, call.failure());
@@ -127,7 +127,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setMaxAttempts(2), a, b, c);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
     b.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone too"));
 
@@ -142,7 +142,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setRetryBudget(0, 0), a, b);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
 
     assertTrue(call.failure().getMessage().contains("no retry left in the service's retry budget"), call.failure().getMessage());
@@ -154,7 +154,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options().setCallTimeoutMs(500).setAttemptTimeoutMs(300), a, b, c);
     CapturedCall call = call("reserve");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     assertEquals(300, a.attempts.get(0).timeoutMs(), "the attempt timeout, within the call's 500 ms");
     clock.advance(Duration.ofMillis(300));
     a.fail(0, new ReplyException(ReplyFailure.NO_HANDLERS, "gone"));
@@ -171,7 +171,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a);
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     assertEquals(String.valueOf(clock.currentTimeMillis() + 1_000), call.headers().get(MeshProtocol.DEADLINE_HEADER));
   }
@@ -182,14 +182,14 @@ class RoutedCallTest {
         .setIdempotentMethods(Set.of("get")), a, b);
     for (int i = 0; i < 200; i++) { // the trigger learns that calls take 2 ms
       CapturedCall warm = call("get");
-      route.route(warm, warm.body(), true);
+      route.route(warm, warm.body(), true, null);
       clock.advance(Duration.ofMillis(2));
       a.answer(a.attempts.size() - 1, i);
     }
     timers.cancelAll();
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     assertEquals(1, timers.delays().size(), "a backup is due");
     assertTrue(timers.delays().get(0) >= 1 && timers.delays().get(0) <= 2, "after the 90th percentile of 2 ms calls (the"
         + " histogram keeps 2 significant digits): " + timers.delays());
@@ -208,7 +208,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options());
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     assertEquals(ReplyFailure.NO_HANDLERS, call.failure().failureType());
     assertTrue(call.failure().getMessage().contains("publish one with Mesh.publish(\"svc\""), call.failure().getMessage());
@@ -220,8 +220,8 @@ class RoutedCallTest {
     CapturedCall first = call("get");
     CapturedCall second = call("get");
 
-    route.route(first, first.body(), true);
-    route.route(second, second.body(), true);
+    route.route(first, first.body(), true, null);
+    route.route(second, second.body(), true, null);
 
     assertEquals(MeshProtocol.OVERLOADED, second.failure().failureCode());
     assertNull(first.failure());
@@ -233,7 +233,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a.relaying(), b);
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     assertTrue(a.relayed(0), "the first attempt carries the caller's reply address");
     assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), 42), "the replica's answer reaches the caller");
@@ -246,7 +246,7 @@ class RoutedCallTest {
   void aRelayedRefusalIsKeptBackWhileTheCallGoesToAnotherReplica() {
     ServiceRoute route = route(options(), a.relaying(), b.relaying());
     CapturedCall call = call("reserve");
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     boolean delivered = FakeTarget.arrives(relayed, a.attempts.get(0).call(), new ReplyException(
         ReplyFailure.RECIPIENT_FAILURE, MeshProtocol.REPLICA_DRAINING, "closing"));
@@ -261,7 +261,7 @@ class RoutedCallTest {
   void aRelayedServiceErrorGoesOnToTheCallerUnchanged() {
     ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a.relaying(), b);
     CapturedCall call = call("get");
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     assertTrue(FakeTarget.arrives(relayed, a.attempts.get(0).call(), new ServiceException(409, "out of stock")));
     assertEquals(0, call.replies().size());
@@ -272,7 +272,7 @@ class RoutedCallTest {
   void aLateAnswerOfATimedOutRelayedAttemptWinsWhileTheCallIsStillOn() {
     ServiceRoute route = route(options().setIdempotentMethods(Set.of("get")), a.relaying(), b);
     CapturedCall call = call("get");
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
     a.timeOut(0, new ReplyException(ReplyFailure.TIMEOUT, "timed out"));
     assertEquals(1, b.attempts.size(), "the idempotent call went on to the other replica");
 
@@ -290,7 +290,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a.relaying());
     CapturedCall call = call("get");
 
-    route.route(call, call.body(), false);
+    route.route(call, call.body(), false, null);
 
     assertFalse(a.relayed(0), "on the balancer's loop the answer would not pass where the call could see it");
   }
@@ -300,7 +300,7 @@ class RoutedCallTest {
     ServiceRoute route = route(options(), a, b);
     CapturedCall call = CapturedCall.oneWay("log", new JsonObject());
 
-    route.route(call, call.body(), true);
+    route.route(call, call.body(), true, null);
 
     assertEquals(1, a.oneWay);
     assertEquals(0, a.attempts.size());
