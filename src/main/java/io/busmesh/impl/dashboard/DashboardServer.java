@@ -51,7 +51,11 @@ public final class DashboardServer {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end("The dashboard only answers GET.\n");
     } else if (EVENTS_PATH.equals(request.path())) {
-      live.open(request);
+      if (request.method() == HttpMethod.HEAD) {
+        request.response().putHeader("Content-Type", LiveFrames.CONTENT_TYPE).end(); // no stream for a HEAD
+      } else {
+        live.open(request);
+      }
     } else {
       page.serve(request);
     }

@@ -22,6 +22,7 @@ final class LiveFrames {
 
   private static final Logger log = LoggerFactory.getLogger(LiveFrames.class);
   static final long PERIOD_MS = 1_000;
+  static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
   /** How long a page waits before it reconnects after losing the stream. */
   private static final long RETRY_MS = 2_000;
 
@@ -51,7 +52,7 @@ final class LiveFrames {
     response.closeHandler(v -> viewers.remove(response));
     response.exceptionHandler(e -> viewers.remove(response));
     DashboardPage.secure(response).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("Cache-Control", "no-store")
         .write("retry: " + RETRY_MS + "\n" + event("hello", new JsonObject().put("events", events.since(0))));
   }

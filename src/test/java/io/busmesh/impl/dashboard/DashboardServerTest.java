@@ -66,6 +66,9 @@ class DashboardServerTest {
     assertEquals(404, missing.statusCode());
     assertTrue(missing.body().contains("the dashboard is at /"), missing.body());
     assertEquals(405, get(port, "/", "DELETE").statusCode());
+    HttpResponse<String> head = get(port, "/events", "HEAD");
+    assertEquals(200, head.statusCode());
+    assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
     assertEquals(0, framesComputed.get(), "no page open on the stream: no frame computed");
   }
 
