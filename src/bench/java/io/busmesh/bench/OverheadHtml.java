@@ -156,7 +156,8 @@ final class OverheadHtml {
     return percentile == Math.rint(percentile) ? String.valueOf((long) percentile) : String.valueOf(percentile);
   }
 
-  private static String escape(String text) {
+  /** Text as HTML: shared by the benchmarks' reports. */
+  static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

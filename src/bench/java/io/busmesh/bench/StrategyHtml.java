@@ -50,7 +50,7 @@ final class StrategyHtml {
       bars(html, rows, r -> r.getString("service") + " " + r.getString("mode"), r -> r.getDouble("extraLoadPercent", 0.0),
           "%", "#7f7f7f");
     });
-    html.append("<h2>Raw results</h2><pre>").append(escape(json.encodePrettily())).append("</pre></body></html>\n");
+    html.append("<h2>Raw results</h2><pre>").append(OverheadHtml.escape(json.encodePrettily())).append("</pre></body></html>\n");
     return html.toString();
   }
 
@@ -77,7 +77,7 @@ final class StrategyHtml {
       int y = 4 + i * ROW_HEIGHT;
       html.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
               + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
-              + "<text x=\"%.1f\" y=\"%d\">%s%s</text>", LABEL_WIDTH - 6, y + 15, escape(label.apply(row)), LABEL_WIDTH, y + 2,
+              + "<text x=\"%.1f\" y=\"%d\">%s%s</text>", LABEL_WIDTH - 6, y + 15, OverheadHtml.escape(label.apply(row)), LABEL_WIDTH, y + 2,
           w, ROW_HEIGHT - 6, colour, LABEL_WIDTH + w + 4, y + 15, format(v), unit));
     }
     html.append("</svg>");
@@ -89,9 +89,5 @@ final class StrategyHtml {
 
   private static String format(double value) {
     return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

@@ -148,21 +148,20 @@ final class CallTrace {
    * @param superseded the call had already ended: another attempt answered first
    */
   void attemptEnded(AttemptTarget replica, Throwable cause, boolean superseded) {
-    for (AttemptSpan attempt : attempts) {
-      if (attempt.replica == replica && attempt.outcome == null) {
-        attempt.outcome = superseded ? "superseded" : outcome(cause);
-        tracer.receiveResponse(context, attempt, attempt.span, cause, SpanTags.AttemptTags.END);
-        return;
-      }
-    }
+    endAttempt(replica, superseded ? "superseded" : outcome(cause), cause);
   }
 
   /** A fire-and-forget attempt was handed to the event bus: nothing will say more. */
   void attemptSent(AttemptTarget replica) {
+    endAttempt(replica, "sent", null);
+  }
+
+  /** Ends the span of the open attempt on {@code replica}, if it has one. */
+  private void endAttempt(AttemptTarget replica, String outcome, Throwable cause) {
     for (AttemptSpan attempt : attempts) {
       if (attempt.replica == replica && attempt.outcome == null) {
-        attempt.outcome = "sent";
-        tracer.receiveResponse(context, attempt, attempt.span, null, SpanTags.AttemptTags.END);
+        attempt.outcome = outcome;
+        tracer.receiveResponse(context, attempt, attempt.span, cause, SpanTags.AttemptTags.END);
         return;
       }
     }

@@ -374,8 +374,9 @@ final class RoutedCall implements CallInfo {
    * @return true if that answer should go on to the caller as it is
    */
   private boolean finish(Throwable cause, boolean relayedAnswer) {
-    end(route.options().getFaultMode() == FaultMode.FAILSAFE ? null : cause);
-    if (route.options().getFaultMode() == FaultMode.FAILSAFE) {
+    boolean failsafe = route.options().getFaultMode() == FaultMode.FAILSAFE;
+    end(failsafe ? null : cause);
+    if (failsafe) {
       call.reply(route.options().getFailsafeValue(), CallTrace.ANSWER);
     } else if (relayedAnswer) {
       return true;

@@ -59,12 +59,12 @@ final class ViewKeeper {
     this.onChange = onChange;
   }
 
-  /** The current view; safe to read from any thread. */
   /** When the view was last rebuilt from a full read of the registry ({@link System#nanoTime()}); -1 before the first. */
   long syncedAtNanos() {
     return syncedAtNanos;
   }
 
+  /** The current view; safe to read from any thread. */
   ReplicaView view() {
     return view;
   }

@@ -1,6 +1,7 @@
 package io.busmesh.impl.dashboard;
 
 import io.busmesh.DashboardOptions;
+import io.busmesh.impl.HttpEndpoint;
 import io.busmesh.impl.metrics.MeshEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,12 +39,8 @@ public final class DashboardServer {
                                               MeshEvents events) {
     LiveFrames live = new LiveFrames(vertx, frames, events, options.getMaxViewers());
     return vertx.executeBlocking(DashboardPage::load)
-        .compose(page -> vertx.createHttpServer()
-            .requestHandler(request -> answer(request, page, live))
-            .listen(options.getPort(), options.getHost())
-            .recover(e -> Future.failedFuture(new IllegalStateException("Could not serve the dashboard on "
-                + options.getHost() + ":" + options.getPort() + " (" + e.getMessage() + "): choose another"
-                + " mesh.dashboard.port, or remove it to serve none", e))))
+        .compose(page -> HttpEndpoint.listen(vertx, request -> answer(request, page, live), options.getHost(),
+            options.getPort(), "the dashboard", "mesh.dashboard.port"))
         .map(server -> new DashboardServer(server, live));
   }
 

@@ -1,6 +1,7 @@
 package io.busmesh.impl.health;
 
 import io.busmesh.HealthOptions;
+import io.busmesh.impl.HttpEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -63,12 +64,8 @@ public final class MeshHealth {
 
   /** Serves {@link HealthOptions#LIVE_PATH} and {@link HealthOptions#READY_PATH}; fails with what to change if the address is taken. */
   public Future<HttpServer> listen(Vertx vertx, HealthOptions options) {
-    return vertx.createHttpServer()
-        .requestHandler(this::answer)
-        .listen(options.getPort(), options.getHost())
-        .recover(e -> Future.failedFuture(new IllegalStateException("Could not serve health checks on "
-            + options.getHost() + ":" + options.getPort() + " (" + e.getMessage() + "): choose another mesh.health.port,"
-            + " or remove it to serve none", e)));
+    return HttpEndpoint.listen(vertx, this::answer, options.getHost(), options.getPort(), "health checks",
+        "mesh.health.port");
   }
 
   private void answer(HttpServerRequest request) {

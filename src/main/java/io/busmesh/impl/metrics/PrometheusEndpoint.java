@@ -1,6 +1,7 @@
 package io.busmesh.impl.metrics;
 
 import io.busmesh.PrometheusOptions;
+import io.busmesh.impl.HttpEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,11 +16,7 @@ public final class PrometheusEndpoint {
 
   /** Listens; fails with what to change if the address cannot be bound (e.g. the port is taken). */
   public static Future<HttpServer> listen(Vertx vertx, PrometheusMeterRegistry registry, PrometheusOptions options) {
-    return vertx.createHttpServer()
-        .requestHandler(PrometheusRequestHandler.create(registry, options.getPath()))
-        .listen(options.getPort(), options.getHost())
-        .recover(e -> Future.failedFuture(new IllegalStateException("Could not serve Prometheus metrics on "
-            + options.getHost() + ":" + options.getPort() + " (" + e.getMessage() + "): choose another"
-            + " mesh.metrics.prometheus.port, or remove it to serve none", e)));
+    return HttpEndpoint.listen(vertx, PrometheusRequestHandler.create(registry, options.getPath()), options.getHost(),
+        options.getPort(), "Prometheus metrics", "mesh.metrics.prometheus.port");
   }
 }

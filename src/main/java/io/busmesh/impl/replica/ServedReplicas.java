@@ -33,12 +33,12 @@ public final class ServedReplicas {
     endpoints.remove(endpoint);
   }
 
-  /** Each served replica's load now. */
   /** How many replicas this node serves now. */
   public int count() {
     return endpoints.size();
   }
 
+  /** Each served replica's load now. */
   public List<Load> loads() {
     List<Load> loads = new ArrayList<>(endpoints.size());
     endpoints.forEach(e -> loads.add(e.load()));
