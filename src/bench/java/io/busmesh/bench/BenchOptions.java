@@ -11,13 +11,17 @@ import java.util.List;
 /**
  * Conf of {@link OverheadBenchmark}, every key optional:
  * <pre>{@code
- * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8,
+ * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8, "settleRuns": 8,
  *  "callsPerLevel": 240000, "rounds": 6, "maxSecondsPerRun": 2, "paths": ["mesh", "direct-proxy", "raw", "control"],
  *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "isolated": true, "report": "target/bench/overhead.html",
  *  "mesh": {...MeshOptions}}}</pre>
  * One caller measures each {@code concurrency}; then {@code callers} callers, each on its own event
  * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
- * every path is warmed up for {@code warmupSeconds} in all, in two passes, so that the JIT has settled.
+ * every path is warmed up for {@code warmupSeconds} in all, in two passes; then, before each level, each
+ * path runs at that level, unmeasured, one second at a time, until its JVM's JIT compiled for less than
+ * {@value OverheadBenchmark#SETTLED_JIT_PERCENT}% of the run, or {@code settleRuns} times (0: not at all):
+ * each level exercises other code and type profiles, and a JIT that still compiles takes CPU from the
+ * calls it measures, more from the path with more code, while a long-running deployment has settled.
  * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run also stops
  * sending after {@code maxSecondsPerRun}, which bounds the whole benchmark. {@code paths} measures
  * only some paths (e.g. one, under a profiler); ratios need mesh and a baseline. {@code control} is a
@@ -30,7 +34,8 @@ import java.util.List;
  * client node's {@link MeshOptions}, e.g. {@code {"security": {...}}} for event-bus TLS
  * ({@code BENCH_TLS=1 bench/overhead.sh} adds it).
  */
-record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight, int warmupSeconds, int callsPerLevel,
+record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight, int warmupSeconds, int settleRuns,
+                    int callsPerLevel,
                     int rounds, int maxSecondsPerRun, List<String> paths, int awaitServerSeconds, long callTimeoutMs,
                     boolean isolated, String report, MeshOptions mesh) {
 
@@ -52,12 +57,13 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   static BenchOptions fromJson(JsonObject json) {
     ConfigReader in = new ConfigReader("conf of OverheadBenchmark", json, "concurrency", "callers", "callersInFlight",
-        "warmupSeconds", "callsPerLevel", "rounds", "maxSecondsPerRun", "paths", "awaitServerSeconds", "callTimeoutMs",
+        "warmupSeconds", "settleRuns", "callsPerLevel", "rounds", "maxSecondsPerRun", "paths", "awaitServerSeconds", "callTimeoutMs",
         "isolated", "report", "mesh");
     return new BenchOptions(concurrency(json == null ? null : json.getValue("concurrency")),
         in.positiveInt("callers", 4),
         in.positiveInt("callersInFlight", 16),
         in.positiveInt("warmupSeconds", 8),
+        in.intBetween("settleRuns", 8, 0, 100),
         in.positiveInt("callsPerLevel", 240_000),
         in.positiveInt("rounds", 6),
         in.positiveInt("maxSecondsPerRun", 2),
@@ -94,6 +100,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
         .put("callers", callers)
         .put("callersInFlight", callersInFlight)
         .put("warmupSeconds", warmupSeconds)
+        .put("settleRuns", settleRuns)
         .put("callsPerLevel", callsPerLevel)
         .put("rounds", rounds)
         .put("maxSecondsPerRun", maxSecondsPerRun)

@@ -34,7 +34,8 @@ public class BenchServerVerticle extends VerticleBase {
     }
     // Registered before the replica is published, so a client that sees the replica finds it too.
     Future<Void> raw = vertx.eventBus().<JsonObject>consumer(RAW_ADDRESS,
-        call -> call.reply(call.body().getInteger("a") + call.body().getInteger("b"))).completion();
+        call -> call.reply(call.body().getInteger("a") + call.body().getInteger("b"))).completion()
+        .compose(v -> vertx.eventBus().consumer(ProcessCpu.SERVER_ADDRESS, ask -> ask.reply(ProcessCpu.nanos())).completion());
     return raw
         .compose(v -> Mesh.join(vertx, meshOptions))
         .compose(mesh -> mesh.publish(SERVICE, Calculator.class, new CalculatorImpl(vertx, 0, 0.0)))

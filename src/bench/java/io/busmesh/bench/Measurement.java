@@ -23,6 +23,12 @@ final class Measurement {
   private long elapsedNanos;
   private double slowestRound = Double.MAX_VALUE;
   private double fastestRound;
+  /** CPU of each side over the runs that measured it, and the calls of those runs. */
+  private long clientCpuNanos;
+  private long clientCpuCalls;
+  private long serverCpuNanos;
+  private long serverCpuCalls;
+  private long clientJitMillis;
 
   Measurement(String path, Level level) {
     this.path = path;
@@ -38,6 +44,32 @@ final class Measurement {
     roundRates.add(rate);
     slowestRound = Math.min(slowestRound, rate);
     fastestRound = Math.max(fastestRound, rate);
+    if (run.clientCpuNanos() >= 0) {
+      clientCpuNanos += run.clientCpuNanos();
+      clientCpuCalls += run.succeeded();
+    }
+    if (run.clientJitMillis() >= 0) {
+      clientJitMillis += run.clientJitMillis();
+    }
+    if (run.serverCpuNanos() >= 0) {
+      serverCpuNanos += run.serverCpuNanos();
+      serverCpuCalls += run.succeeded();
+    }
+  }
+
+  /** CPU time the caller's JVM spent per call, µs (background threads included); NaN if not measured. */
+  double clientCpuMicrosPerCall() {
+    return clientCpuCalls == 0 ? Double.NaN : clientCpuNanos / 1_000.0 / clientCpuCalls;
+  }
+
+  /** Time the caller's JIT compilers spent over the runs, ms: compiling still, or again, while measured. */
+  long clientJitMillis() {
+    return clientJitMillis;
+  }
+
+  /** CPU time the server's JVM spent per call, µs; NaN if not measured. */
+  double serverCpuMicrosPerCall() {
+    return serverCpuCalls == 0 ? Double.NaN : serverCpuNanos / 1_000.0 / serverCpuCalls;
   }
 
   String path() {
@@ -85,7 +117,15 @@ final class Measurement {
         .put("p50Us", round1(micros(50)))
         .put("p99Us", round1(micros(99)))
         .put("p999Us", round1(micros(99.9)))
-        .put("maxUs", round1(latencyNanos.getMaxValue() / 1_000.0));
+        .put("maxUs", round1(latencyNanos.getMaxValue() / 1_000.0))
+        .put("clientCpuUsPerCall", finiteOrNull(clientCpuMicrosPerCall()))
+        .put("serverCpuUsPerCall", finiteOrNull(serverCpuMicrosPerCall()))
+        .put("clientJitMs", clientJitMillis);
+  }
+
+  /** Rounded to 0.1, or null for a figure that was not measured. */
+  private static Double finiteOrNull(double value) {
+    return Double.isFinite(value) ? round1(value) : null;
   }
 
   static double round1(double value) {

@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -29,6 +30,10 @@ public class OverheadBenchmark extends VerticleBase {
   private static final int WARMUP_CONCURRENCY = 16;
   private static final int WARMUP_PASSES = 2;
   private static final long PROBE_RETRY_MS = 100;
+  /** A settling run lasts this long. */
+  private static final long SETTLE_RUN_NANOS = 1_000_000_000L;
+  /** A path has settled at a level once its JIT compiled for at most this share of a run. */
+  static final int SETTLED_JIT_PERCENT = 2;
 
   private BenchOptions options;
 
@@ -86,7 +91,8 @@ public class OverheadBenchmark extends VerticleBase {
   }
 
   /**
-   * Warms every path up (in turns, twice), then measures each level in rounds. Within a level the
+   * Warms every path up (in turns, twice), then measures each level in rounds, once every path has
+   * settled at that level (see {@link #settle}). Within a level the
    * paths take turns run by run, starting one further each round, so slow drift (JIT, GC, the other
    * JVM) falls on all of them alike rather than on whichever would always run first.
    */
@@ -102,6 +108,9 @@ public class OverheadBenchmark extends VerticleBase {
       }
     }
     for (Level level : options.levels()) {
+      for (String path : paths) {
+        chain = chain.compose(v -> settle(runs, path, level, options.settleRuns()));
+      }
       for (int round = 0; round < options.rounds(); round++) {
         for (int turn = 0; turn < paths.size(); turn++) {
           String path = paths.get((turn + round) % paths.size());
@@ -117,14 +126,38 @@ public class OverheadBenchmark extends VerticleBase {
     return chain.map(report);
   }
 
-  private Future<RunResult> run(PathRuns runs, String path, Level level, int calls, long maxNanos, String label) {
-    return runs.run(path, level, calls, maxNanos).compose(run -> {
-      System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s (ended at %d ms)%n",
-          label, path, level.label(), run.succeeded(), run.callsPerSecond(), System.currentTimeMillis());
-      return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
-          + " call(s) failed in the " + label + " run of " + path + " at " + level.label()
-          + " in flight; first: " + run.firstError());
+  /**
+   * Runs {@code path} at {@code level}, unmeasured, until its JIT is quiet (see {@link BenchOptions}) or
+   * {@code runsLeft} runs are over.
+   */
+  private Future<Void> settle(PathRuns runs, String path, Level level, int runsLeft) {
+    if (runsLeft <= 0) {
+      return Future.succeededFuture();
+    }
+    return run(runs, path, level, Integer.MAX_VALUE, SETTLE_RUN_NANOS, "settling").compose(run -> {
+      boolean settled = run.clientJitMillis() < 0
+          || run.clientJitMillis() * 1_000_000L * 100 <= (long) SETTLED_JIT_PERCENT * run.elapsedNanos();
+      return settled ? Future.succeededFuture() : settle(runs, path, level, runsLeft - 1);
     });
+  }
+
+  private Future<RunResult> run(PathRuns runs, String path, Level level, int calls, long maxNanos, String label) {
+    return serverCpu().compose(before -> runs.run(path, level, calls, maxNanos)
+        .compose(run -> serverCpu().map(after -> before < 0 || after < 0 ? run : run.withServerCpu(after - before))))
+        .compose(run -> {
+          System.err.printf("busmesh-bench: %-9s %-13s in-flight %5s: %7d calls, %8.0f calls/s, JIT %4d ms (ended at %d ms)%n",
+              label, path, level.label(), run.succeeded(), run.callsPerSecond(), run.clientJitMillis(),
+              System.currentTimeMillis());
+          return run.failed() == 0 ? Future.succeededFuture(run) : Future.failedFuture(run.failed()
+              + " call(s) failed in the " + label + " run of " + path + " at " + level.label()
+              + " in flight; first: " + run.firstError());
+        });
+  }
+
+  /** CPU time the server's JVM used so far; -1 if it does not answer (a server of an older build). */
+  private Future<Long> serverCpu() {
+    return vertx.eventBus().<Long>request(ProcessCpu.SERVER_ADDRESS, null, new DeliveryOptions().setSendTimeout(2_000))
+        .map(Message::body).otherwise(-1L);
   }
 
   private void finish(AsyncResult<OverheadReport> result) {

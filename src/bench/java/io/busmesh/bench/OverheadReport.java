@@ -55,13 +55,25 @@ final class OverheadReport {
       out.printf("(%s: %d callers, each on its own event loop, %d in flight each)%n",
           options.levels().get(options.levels().size() - 1).label(), options.callers(), options.callersInFlight());
     }
-    out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency above 1 = mesh slower)%n");
-    out.printf("%9s  %-13s %8s %14s %8s %8s%n", "in-flight", "baseline", "calls/s", "(round median)", "p50", "p99");
+    out.printf("%nCPU per call, us: all threads of each JVM over the runs (GC, JIT, Hazelcast included)%n");
+    out.printf("%-13s %9s %12s %12s %12s %16s%n", "mode", "in-flight", "caller JVM", "server JVM", "both",
+        "caller JIT, ms");
+    for (Level level : options.levels()) {
+      for (String path : paths) {
+        Measurement m = measurements.get(key(path, level));
+        out.printf("%-13s %9s %12.1f %12.1f %12.1f %16d%n", path, level.label(), m.clientCpuMicrosPerCall(),
+            m.serverCpuMicrosPerCall(), m.clientCpuMicrosPerCall() + m.serverCpuMicrosPerCall(), m.clientJitMillis());
+      }
+    }
+    out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency and CPU above 1 = mesh slower)%n");
+    out.printf("%9s  %-13s %8s %14s %8s %8s %11s %9s%n", "in-flight", "baseline", "calls/s", "(round median)", "p50", "p99",
+        "caller CPU", "both CPU");
     for (Level level : options.levels()) {
       for (String baseline : baselines()) {
         JsonObject r = ratio(level, baseline);
-        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
-            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
+        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f %11.2f %9.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
+            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"),
+            orNaN(r.getDouble("clientCpuPerCall")), orNaN(r.getDouble("cpuPerCall")));
       }
     }
     printRatios(out, options, CallPath.MESH_PROMETHEUS, CallPath.MESH, "Prometheus metrics on / off");
@@ -77,8 +89,9 @@ final class OverheadReport {
     out.printf("%n%s / %s (%s)%n", path, baseline, meaning);
     for (Level level : options.levels()) {
       JsonObject r = ratio(path, level, baseline);
-      out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
-          r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"));
+      out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f %11.2f %9.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
+          r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"),
+          orNaN(r.getDouble("clientCpuPerCall")), orNaN(r.getDouble("cpuPerCall")));
     }
   }
 
@@ -118,7 +131,19 @@ final class OverheadReport {
         .put("callsPerSecond", ratio(mesh.callsPerSecond(), base.callsPerSecond()))
         .put("callsPerSecondRoundMedian", roundMedian(mesh.roundRates(), base.roundRates()))
         .put("p50", ratio(mesh.micros(50), base.micros(50)))
-        .put("p99", ratio(mesh.micros(99), base.micros(99)));
+        .put("p99", ratio(mesh.micros(99), base.micros(99)))
+        .put("clientCpuPerCall", cpuRatio(mesh.clientCpuMicrosPerCall(), base.clientCpuMicrosPerCall()))
+        .put("cpuPerCall", cpuRatio(mesh.clientCpuMicrosPerCall() + mesh.serverCpuMicrosPerCall(),
+            base.clientCpuMicrosPerCall() + base.serverCpuMicrosPerCall()));
+  }
+
+  /** Null when either side was not measured. */
+  private static Double cpuRatio(double value, double baseline) {
+    return Double.isFinite(value) && Double.isFinite(baseline) ? ratio(value, baseline) : null;
+  }
+
+  private static double orNaN(Double value) {
+    return value == null ? Double.NaN : value;
   }
 
   /**

@@ -13,19 +13,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The attempts in flight on each event loop of one node, for what must find them without their
  * answer: the timeout of a relayed attempt, and the departure of a replica's node. Each loop keeps
- * its own intrusive list, touched only by its own thread (no lock, no allocation per attempt), and
- * sweeps it every {@value #SWEEP_MS} ms while it holds attempts: timeouts are enforced within that
- * much, for the price of one timer per loop rather than one per call.
+ * its own intrusive list, touched only by its own thread (no lock, no allocation per attempt), and one
+ * timer, set for the earliest deadline among its attempts: when it fires, the loop times out what is
+ * due and sets it again for the next deadline. Attempts mostly end long before their deadline, so the
+ * timer fires about once per timeout (seconds) rather than per call, and an added attempt only moves it
+ * when its deadline comes sooner (a retry late in its call). A sweep at a fixed short period would cost
+ * little CPU, but each of its wake-ups delays whatever the loop does at that moment: with one call in
+ * flight, a 10 ms sweep put the mesh's p99 latency at 2.3 times a direct call's.
  */
 final class PendingAttempts {
-
-  /** How often a loop checks the deadlines of its attempts. */
-  static final long SWEEP_MS = 10;
 
   /** An attempt, as a loop's list links it. */
   abstract static class Attempt {
 
-    /** An attempt that its own request times out, not the sweep. */
+    /** An attempt that its own request times out, not the timer here. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
 
     final ContextInternal context;
@@ -80,14 +81,16 @@ final class PendingAttempts {
   }
 
   /**
-   * One event loop's attempts. Its sweep is a task of the Netty loop itself, not a Vert.x timer, which
+   * One event loop's attempts. Its timer is a task of the Netty loop itself, not a Vert.x timer, which
    * would die with whichever verticle's context happened to start it.
    */
   private final class Loop {
 
     final EventLoop eventLoop;
     private Attempt head;
-    private ScheduledFuture<?> sweeper;
+    private ScheduledFuture<?> timer;
+    /** The deadline the timer is set for; {@link Attempt#NO_DEADLINE} when it is not set. */
+    private long timerDeadlineNanos = Attempt.NO_DEADLINE;
 
     Loop(EventLoop eventLoop) {
       this.eventLoop = eventLoop;
@@ -99,8 +102,8 @@ final class PendingAttempts {
         head.previous = attempt;
       }
       head = attempt;
-      if (sweeper == null && attempt.deadlineNanos != Attempt.NO_DEADLINE) {
-        sweeper = eventLoop.scheduleAtFixedRate(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+      if (attempt.deadlineNanos < timerDeadlineNanos) {
+        setTimer(attempt.deadlineNanos);
       }
     }
 
@@ -117,21 +120,32 @@ final class PendingAttempts {
       attempt.next = null;
     }
 
-    private void sweep() {
+    /** Sets the timer for {@code deadlineNanos} (by the clock), instead of any later time it was set for. */
+    private void setTimer(long deadlineNanos) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      timerDeadlineNanos = deadlineNanos;
+      timer = eventLoop.schedule(this::timesUp, Math.max(0, deadlineNanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Times out the attempts whose deadline passed, and sets the timer for the earliest deadline left. */
+    private void timesUp() {
+      timer = null;
+      timerDeadlineNanos = Attempt.NO_DEADLINE;
       long now = clock.nanoTime();
-      boolean deadlines = false;
+      long next = Attempt.NO_DEADLINE;
       for (Attempt attempt = head; attempt != null; ) {
-        Attempt next = attempt.next;
+        Attempt following = attempt.next;
         if (attempt.deadlineNanos <= now) {
           attempt.context.dispatch(attempt, Attempt::timedOut);
-        } else {
-          deadlines |= attempt.deadlineNanos != Attempt.NO_DEADLINE;
+        } else if (attempt.deadlineNanos < next) {
+          next = attempt.deadlineNanos;
         }
-        attempt = next;
+        attempt = following;
       }
-      if (!deadlines) {
-        sweeper.cancel(false);
-        sweeper = null;
+      if (next != Attempt.NO_DEADLINE && next < timerDeadlineNanos) {
+        setTimer(next); // unless a timed-out attempt's call already set it, for its retry
       }
     }
 

@@ -22,7 +22,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * This node's path to one replica: every attempt passes the replica's circuit breaker (which only
@@ -33,8 +32,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ReplicaClient implements AttemptTarget {
 
-  /** One answer in this many is read for the load figures it carries: reading a reply's headers decodes them all. */
-  private static final int LOAD_REPORT_SAMPLE = 8;
+  /**
+   * An answer's load figures are read if none was read from this replica for this long: reading a reply's
+   * headers decodes them all, which at tens of thousands of calls a second is a cost worth sparing, while
+   * a replica called a few hundred times a second or less has every answer read.
+   */
+  static final long LOAD_REPORT_INTERVAL_NANOS = 5_000_000;
 
   private final EventBus eventBus;
   private final ReplyRelay relay;
@@ -42,6 +45,8 @@ final class ReplicaClient implements AttemptTarget {
   private final PendingAttempts pending;
   private final ReplicaLoad load;
   private final ReplicaBreaker breaker;
+  /** When the attempt whose answer's load figures were last read started; see {@link #LOAD_REPORT_INTERVAL_NANOS}. */
+  private volatile long lastReportReadNanos = Long.MIN_VALUE / 2;
 
   ReplicaClient(EventBus eventBus, ReplyRelay relay, PendingAttempts pending, ReplicaLoad load, ReplicaBreaker breaker) {
     this.eventBus = eventBus;
@@ -95,7 +100,7 @@ final class ReplicaClient implements AttemptTarget {
 
   /**
    * Sends the call's first attempt with the caller's own reply address; its answer comes back through
-   * {@link RelayedReplies}, and its loop's sweep of {@link PendingAttempts} times it out.
+   * {@link RelayedReplies}, and its loop's timer in {@link PendingAttempts} times it out.
    */
   private void relay(RoutedCall call, MultiMap headers, long timeoutMs) {
     long started = call.launchedNanos();
@@ -193,8 +198,12 @@ final class ReplicaClient implements AttemptTarget {
     AttemptFailure account(Message<Object> reply, Throwable failure) {
       pending.remove(this);
       if (failure == null) {
-        // The replica's own figures, from a sample of its answers (see LOAD_REPORT_SAMPLE)
-        boolean read = ThreadLocalRandom.current().nextInt(LOAD_REPORT_SAMPLE) == 0;
+        // The replica's own figures, at most every LOAD_REPORT_INTERVAL_NANOS (by when the attempts started:
+        // no clock read). Loops race on the field at worst into reading one answer more.
+        boolean read = startedNanos - lastReportReadNanos >= LOAD_REPORT_INTERVAL_NANOS;
+        if (read) {
+          lastReportReadNanos = startedNanos;
+        }
         load.callEnded(startedNanos, Outcome.SUCCESS,
             read ? LoadHeaders.read(reply.headers(), MeshProtocol.SERVER_IN_FLIGHT_HEADER) : -1,
             read ? LoadHeaders.read(reply.headers(), MeshProtocol.SERVICE_MICROS_HEADER) * 1_000 : -1);
