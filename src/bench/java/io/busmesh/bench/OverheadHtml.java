@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The overhead benchmark's results as one self-contained HTML page (inline SVG, no script, nothing
  * fetched): throughput per path and level as bars, latency percentiles per level as curves on a log
- * scale, and the ratio table. Written next to the text report so a run can be looked at, kept and linked.
+ * scale, the ratio table, and the CPU each JVM spent per call. Written next to the text report so a run can be
+ * looked at, kept and linked.
  */
 final class OverheadHtml {
 
@@ -42,14 +43,28 @@ final class OverheadHtml {
       latency(html, report, level, paths);
     }
     html.append("<h2>Ratios</h2><table><tr><th>in flight</th><th>mode</th><th>baseline</th><th>calls/s</th>")
-        .append("<th>round median</th><th>p50</th><th>p99</th></tr>");
+        .append("<th>round median</th><th>p50</th><th>p99</th><th>caller CPU / call</th><th>both JVMs' CPU / call</th>")
+        .append("</tr>");
     json.getJsonArray("ratios").forEach(entry -> {
       JsonObject r = (JsonObject) entry;
       html.append("<tr><td>").append(r.getString("inFlight")).append("</td><td>").append(r.getString("mode"))
           .append("</td><td>").append(r.getString("baseline")).append("</td><td>").append(r.getValue("callsPerSecond"))
           .append("</td><td>").append(r.getValue("callsPerSecondRoundMedian")).append("</td><td>")
-          .append(r.getValue("p50")).append("</td><td>").append(r.getValue("p99")).append("</td></tr>");
+          .append(r.getValue("p50")).append("</td><td>").append(r.getValue("p99")).append("</td><td>")
+          .append(r.getValue("clientCpuPerCall")).append("</td><td>").append(r.getValue("cpuPerCall")).append("</td></tr>");
     });
+    html.append("</table><h2>CPU per call (µs)</h2><p>All threads of each JVM over the measured runs: event loops,")
+        .append(" Hazelcast, GC and JIT (the caller's JIT time during the runs in the last column).</p><table><tr>")
+        .append("<th>in flight</th><th>mode</th><th>caller JVM</th><th>server JVM</th><th>caller JIT, ms</th></tr>");
+    for (Level level : options.levels()) {
+      for (String path : paths) {
+        Measurement m = report.measurement(path, level);
+        html.append("<tr><td>").append(level.label()).append("</td><td>").append(path).append("</td><td>")
+            .append(String.format("%.1f", m.clientCpuMicrosPerCall())).append("</td><td>")
+            .append(String.format("%.1f", m.serverCpuMicrosPerCall())).append("</td><td>").append(m.clientJitMillis())
+            .append("</td></tr>");
+      }
+    }
     html.append("</table><h2>Raw results</h2><pre>").append(escape(json.encodePrettily())).append("</pre></body></html>\n");
     return html.toString();
   }
