@@ -73,6 +73,12 @@ final class PendingAttempts {
     perLoop.get().remove(attempt);
   }
 
+  /** When this thread's loop's timer fires, by the clock; {@link Attempt#NO_DEADLINE} if it is not set. For tests. */
+  long timerDeadlineNanos() {
+    Loop loop = perLoop.get();
+    return loop == null ? Attempt.NO_DEADLINE : loop.timerDeadlineNanos;
+  }
+
   /** Tells every attempt to a replica of {@code nodeId}, each on its own loop, that the node left. */
   void nodeLeft(String nodeId) {
     for (Loop loop : loops) {

@@ -22,7 +22,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 
-
 /**
  * This node's path to one replica: every attempt passes the replica's circuit breaker (which only
  * the service's panic mode may override), is accounted for in the replica's {@link ReplicaLoad},

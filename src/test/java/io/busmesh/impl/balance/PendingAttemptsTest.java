@@ -36,6 +36,24 @@ class PendingAttemptsTest {
   }
 
   @Test
+  void theLoopsTimerIsSetForTheEarliestDeadlineAndNothingSooner() throws Exception {
+    List<Long> timer = new CopyOnWriteArrayList<>();
+    onLoop(now -> {
+      pending.add(attempt("in an hour", now + HOUR));
+      timer.add(pending.timerDeadlineNanos() - now);
+      pending.add(attempt("in two hours", now + 2 * HOUR)); // later: the timer stays
+      timer.add(pending.timerDeadlineNanos() - now);
+      pending.add(attempt("in a second", now + 1_000_000_000L)); // sooner: the timer moves
+      timer.add(pending.timerDeadlineNanos() - now);
+      pending.add(attempt("requested", PendingAttempts.Attempt.NO_DEADLINE));
+      timer.add(pending.timerDeadlineNanos() - now);
+    });
+    // No wake-up at a fixed short period: a loop with calls in flight wakes only when one is due.
+    assertEquals(List.of(HOUR, HOUR, 1_000_000_000L, 1_000_000_000L), timer);
+    assertEquals(List.of(), events);
+  }
+
+  @Test
   void anAttemptWithASoonerDeadlineMovesTheTimerAndOnlyTheDueOneTimesOut() throws Exception {
     onLoop(now -> {
       pending.add(attempt("late", now + HOUR));
