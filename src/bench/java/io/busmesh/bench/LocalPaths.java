@@ -21,10 +21,8 @@ final class LocalPaths implements PathRuns {
   @Override
   public Future<RunResult> run(String name, Level level, int calls, long maxNanos) {
     CallPath path = paths.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
-    long cpuBefore = ProcessCpu.nanos();
-    long jitBefore = ProcessCpu.jitMillis();
-    return (level.callers() == 1 ? LoadRunner.run(path, level.inFlight(), calls, maxNanos)
-        : callers.run(path, level.inFlight(), calls, maxNanos)).map(run -> run.withClientCpu(ProcessCpu.nanos() - cpuBefore, ProcessCpu.jitMillis() - jitBefore));
+    return ProcessCpu.charged(() -> level.callers() == 1 ? LoadRunner.run(path, level.inFlight(), calls, maxNanos)
+        : callers.run(path, level.inFlight(), calls, maxNanos));
   }
 
   @Override

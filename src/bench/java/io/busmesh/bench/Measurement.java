@@ -62,6 +62,11 @@ final class Measurement {
     return clientCpuCalls == 0 ? Double.NaN : clientCpuNanos / 1_000.0 / clientCpuCalls;
   }
 
+  /** CPU time both JVMs spent per call, µs; NaN if either was not measured. */
+  double cpuMicrosPerCall() {
+    return clientCpuMicrosPerCall() + serverCpuMicrosPerCall();
+  }
+
   /** Time the caller's JIT compilers spent over the runs, ms: compiling still, or again, while measured. */
   long clientJitMillis() {
     return clientJitMillis;

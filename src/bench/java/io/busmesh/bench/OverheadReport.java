@@ -62,7 +62,7 @@ final class OverheadReport {
       for (String path : paths) {
         Measurement m = measurements.get(key(path, level));
         out.printf("%-13s %9s %12.1f %12.1f %12.1f %16d%n", path, level.label(), m.clientCpuMicrosPerCall(),
-            m.serverCpuMicrosPerCall(), m.clientCpuMicrosPerCall() + m.serverCpuMicrosPerCall(), m.clientJitMillis());
+            m.serverCpuMicrosPerCall(), m.cpuMicrosPerCall(), m.clientJitMillis());
       }
     }
     out.printf("%nratios mesh / baseline (calls/s below 1 = mesh slower; latency and CPU above 1 = mesh slower)%n");
@@ -70,10 +70,7 @@ final class OverheadReport {
         "caller CPU", "both CPU");
     for (Level level : options.levels()) {
       for (String baseline : baselines()) {
-        JsonObject r = ratio(level, baseline);
-        out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f %11.2f %9.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
-            r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"),
-            orNaN(r.getDouble("clientCpuPerCall")), orNaN(r.getDouble("cpuPerCall")));
+        printRatio(out, level, baseline, ratio(level, baseline));
       }
     }
     printRatios(out, options, CallPath.MESH_PROMETHEUS, CallPath.MESH, "Prometheus metrics on / off");
@@ -88,11 +85,15 @@ final class OverheadReport {
     }
     out.printf("%n%s / %s (%s)%n", path, baseline, meaning);
     for (Level level : options.levels()) {
-      JsonObject r = ratio(path, level, baseline);
-      out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f %11.2f %9.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
-          r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"),
-          orNaN(r.getDouble("clientCpuPerCall")), orNaN(r.getDouble("cpuPerCall")));
+      printRatio(out, level, baseline, ratio(path, level, baseline));
     }
+  }
+
+  /** One line of a ratio table: {@code r} is one of {@link #ratio}'s results. */
+  private static void printRatio(PrintStream out, Level level, String baseline, JsonObject r) {
+    out.printf("%9s  %-13s %8.2f %14.2f %8.2f %8.2f %11.2f %9.2f%n", level.label(), baseline, r.getDouble("callsPerSecond"),
+        r.getDouble("callsPerSecondRoundMedian"), r.getDouble("p50"), r.getDouble("p99"),
+        orNaN(r.getDouble("clientCpuPerCall")), orNaN(r.getDouble("cpuPerCall")));
   }
 
   JsonObject toJson(BenchOptions options) {
@@ -133,8 +134,7 @@ final class OverheadReport {
         .put("p50", ratio(mesh.micros(50), base.micros(50)))
         .put("p99", ratio(mesh.micros(99), base.micros(99)))
         .put("clientCpuPerCall", cpuRatio(mesh.clientCpuMicrosPerCall(), base.clientCpuMicrosPerCall()))
-        .put("cpuPerCall", cpuRatio(mesh.clientCpuMicrosPerCall() + mesh.serverCpuMicrosPerCall(),
-            base.clientCpuMicrosPerCall() + base.serverCpuMicrosPerCall()));
+        .put("cpuPerCall", cpuRatio(mesh.cpuMicrosPerCall(), base.cpuMicrosPerCall()));
   }
 
   /** Null when either side was not measured. */

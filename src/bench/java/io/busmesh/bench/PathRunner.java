@@ -108,13 +108,11 @@ public class PathRunner extends VerticleBase {
     int inFlight = run.getInteger("inFlight");
     int calls = run.getInteger("calls");
     long maxNanos = run.getLong("maxNanos");
-    long cpuBefore = ProcessCpu.nanos();
-    long jitBefore = ProcessCpu.jitMillis();
-    Future<RunResult> result = callerCount == 1 ? LoadRunner.run(path, inFlight, calls, maxNanos)
-        : callers.run(path, inFlight, calls, maxNanos);
+    Future<RunResult> result = ProcessCpu.charged(() -> callerCount == 1 ? LoadRunner.run(path, inFlight, calls, maxNanos)
+        : callers.run(path, inFlight, calls, maxNanos));
     result.onComplete(ar -> {
       if (ar.succeeded()) {
-        request.reply(ar.result().withClientCpu(ProcessCpu.nanos() - cpuBefore, ProcessCpu.jitMillis() - jitBefore).toJson());
+        request.reply(ar.result().toJson());
       } else {
         request.fail(500, "the run of " + name + " failed: " + ar.cause());
       }
