@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Conf of {@link OverheadBenchmark}, every key optional:
  * <pre>{@code
- * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8, "settleRuns": 8,
+ * {"concurrency": [1, 16, 128], "callers": 4, "callersInFlight": 16, "warmupSeconds": 8, "settleRuns": 20,
  *  "callsPerLevel": 240000, "rounds": 6, "maxSecondsPerRun": 2, "paths": ["mesh", "direct-proxy", "raw", "control"],
  *  "awaitServerSeconds": 30, "callTimeoutMs": 10000, "isolated": true, "report": "target/bench/overhead.html",
  *  "mesh": {...MeshOptions}}}</pre>
@@ -63,7 +63,7 @@ record BenchOptions(List<Integer> concurrency, int callers, int callersInFlight,
         in.positiveInt("callers", 4),
         in.positiveInt("callersInFlight", 16),
         in.positiveInt("warmupSeconds", 8),
-        in.intBetween("settleRuns", 8, 0, 100),
+        in.intBetween("settleRuns", 20, 0, 100),
         in.positiveInt("callsPerLevel", 240_000),
         in.positiveInt("rounds", 6),
         in.positiveInt("maxSecondsPerRun", 2),
