@@ -48,8 +48,10 @@ class LoadSharingScaleTest {
     double atThree = perNodeAndPeriod.get(3);
     double atTwelve = perNodeAndPeriod.get(12);
     // Each caller reads at most the 3 serving nodes' entries (2 for a serving node) and a serving node
-    // writes its own: about 3 to 4 per node and period, whatever the cluster's size.
-    assertTrue(atTwelve <= SERVING_NODES + 1.5, "at 12 nodes: " + atTwelve + " operations per node and period");
+    // writes its own: about 3 to 4 per node and period, whatever the cluster's size. Under steady load
+    // the replicas' answers report their own load, so a caller reads their nodes' entries about once a
+    // second rather than every period: well under one read per serving node and period.
+    assertTrue(atTwelve <= SERVING_NODES - 1, "at 12 nodes: " + atTwelve + " operations per node and period");
     assertTrue(atTwelve <= atThree * 1.5, "per node and period: " + atThree + " at 3 nodes, " + atTwelve + " at 12");
   }
 

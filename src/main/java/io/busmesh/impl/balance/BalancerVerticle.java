@@ -36,6 +36,7 @@ import io.vertx.serviceproxy.ServiceExceptionMessageCodec;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -101,7 +102,8 @@ public final class BalancerVerticle extends VerticleBase {
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
     loadSharing = new LoadSharing(context, registry.nodeId(), new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
-        served, routes.clients()::all, routes::routes, registry::liveNodes, clock);
+        served, routes.clients()::all, routes::routes, registry::liveNodes, clock,
+        TimeUnit.MILLISECONDS.toNanos(options.getLoadSharePeriodMs()));
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
     dashboard = new DashboardFeed(registry.nodeId(), routes, metrics, events, clock,
         options.getDashboard().getMaxReplicasShown());

@@ -13,6 +13,7 @@ import io.vertx.core.internal.logging.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,10 @@ import java.util.function.Supplier;
  * and hand each replica the calls that other callers have in flight to it and each service's retry
  * budget the other callers' calls and retries. A replica counts every caller's calls, this node's
  * included; this node's own share it knows live, so the others' is what the replica counted beyond
- * it. Rounds never overlap, and a failed round keeps the last view: staleness shows in {@link #viewAgeNanos}.
+ * it. A node whose replicas all answered this one within the last period with their own count is read
+ * less often (see {@link LoadExchange#read}): its replicas' figures are then those of the answers, which
+ * include every caller's calls. Rounds never overlap, and a failed round keeps the last view: staleness
+ * shows in {@link #viewAgeNanos}.
  */
 final class LoadSharing {
 
@@ -38,13 +42,14 @@ final class LoadSharing {
   private final Supplier<Iterable<ServiceRoute>> routes;
   private final Supplier<Set<String>> liveNodes;
   private final Clock clock;
+  private final long periodNanos;
   private RemoteLoad lastRead = RemoteLoad.NONE;
   private boolean running;
   private boolean failing;
 
   LoadSharing(Context loop, String nodeId, LoadExchange exchange, ServedReplicas served,
               Supplier<Collection<ReplicaClient>> clients, Supplier<Iterable<ServiceRoute>> routes,
-              Supplier<Set<String>> liveNodes, Clock clock) {
+              Supplier<Set<String>> liveNodes, Clock clock, long periodNanos) {
     this.loop = loop;
     this.nodeId = nodeId;
     this.exchange = exchange;
@@ -53,6 +58,7 @@ final class LoadSharing {
     this.routes = routes;
     this.liveNodes = liveNodes;
     this.clock = clock;
+    this.periodNanos = periodNanos;
   }
 
   Future<Void> round() {
@@ -62,7 +68,8 @@ final class LoadSharing {
     running = true;
     List<ServedReplicas.Load> own = served.loads();
     Map<String, List<Replica>> called = calledReplicasByNode();
-    return OnLoop.of(loop, exchange.publish(own).compose(v -> exchange.read(called)))
+    Set<String> reported = reportedNodes(called);
+    return OnLoop.of(loop, exchange.publish(own).compose(v -> exchange.read(called, reported)))
         .onSuccess(remote -> {
           lastRead = remote;
           apply(remote, own);
@@ -95,6 +102,30 @@ final class LoadSharing {
       }
     }
     return byNode;
+  }
+
+  /**
+   * The nodes of {@code called} whose replicas all answered this node within the last period with their
+   * own in-flight count: as fresh as their node's entry, which need not be read every round then.
+   */
+  private Set<String> reportedNodes(Map<String, List<Replica>> called) {
+    long since = clock.nanoTime() - periodNanos;
+    Map<String, ReplicaClient> byAddress = new HashMap<>();
+    for (ReplicaClient client : clients.get()) {
+      byAddress.put(client.replica().address(), client);
+    }
+    Set<String> reported = new HashSet<>();
+    called.forEach((node, replicas) -> {
+      boolean all = true;
+      for (Replica replica : replicas) {
+        ReplicaClient client = byAddress.get(replica.address());
+        all &= client != null && client.load().reportedSince(since);
+      }
+      if (all) {
+        reported.add(node);
+      }
+    });
+    return reported;
   }
 
   private void apply(RemoteLoad remote, List<ServedReplicas.Load> own) {

@@ -31,9 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * A caller reads only the entries of the nodes that serve replicas of the services it calls, and takes
  * from each only what it says of that node's own replicas and services, range-checked by
  * {@link NodeLoad}. So a node's cost per period grows with the replicas it calls, not with the size of
- * the cluster, and no entry speaks for another node's replicas.
+ * the cluster, and no entry speaks for another node's replicas. A node whose replicas all reported their
+ * own in-flight counts in recent answers is read only every {@link #REUSE_NANOS}: those answers carry the
+ * same count, fresher, and its budget figures, counted over a window of seconds, change slowly.
  */
 public final class LoadExchange {
+
+  /** How long a node's entry, once read, stands in for its budget figures while its replicas report their own load. */
+  public static final long REUSE_NANOS = 1_000_000_000L;
 
   private final String nodeId;
   private final Clock clock;
@@ -43,6 +48,8 @@ public final class LoadExchange {
   private Map<String, List<Long>> lastBudgets = Map.of();
   /** Per node, the time of its newest entry used: an older one read later is a replay. */
   private final Map<String, Long> newestSeen = new ConcurrentHashMap<>();
+  /** Per node, its last valid entry read and when the read started: what a round that skips the node reuses. */
+  private final Map<String, LastRead> lastRead = new ConcurrentHashMap<>();
 
   public LoadExchange(Vertx vertx, String nodeId, ControlPlane controlPlane, Clock clock) {
     this.nodeId = nodeId;
@@ -84,16 +91,25 @@ public final class LoadExchange {
 
   /**
    * Reads the entries of the nodes in {@code replicasByNode} (other than this one), keeping of each
-   * the figures of the replicas listed for that node and of the services they serve.
+   * the figures of the replicas listed for that node and of the services they serve. A node in
+   * {@code reported} (its listed replicas reported their own load lately) whose entry was read less than
+   * {@link #REUSE_NANOS} ago is not read again: its replicas' in-flight counts are left out of the result,
+   * and its budget figures are those of the last read.
    */
-  public Future<RemoteLoad> read(Map<String, ? extends Collection<Replica>> replicasByNode) {
+  public Future<RemoteLoad> read(Map<String, ? extends Collection<Replica>> replicasByNode, Set<String> reported) {
     long startedNanos = clock.nanoTime();
     return map.compose(m -> {
       List<String> nodes = new ArrayList<>();
       List<Future<JsonObject>> reads = new ArrayList<>();
+      List<String> reused = new ArrayList<>();
       replicasByNode.keySet().stream().filter(node -> !node.equals(nodeId)).forEach(node -> {
-        nodes.add(node);
-        reads.add(m.get(node));
+        LastRead last = lastRead.get(node);
+        if (reported.contains(node) && last != null && startedNanos - last.startedNanos() < REUSE_NANOS) {
+          reused.add(node);
+        } else {
+          nodes.add(node);
+          reads.add(m.get(node));
+        }
       });
       return Future.all(reads).map(done -> {
         Map<String, Long> inFlight = new HashMap<>();
@@ -101,21 +117,33 @@ public final class LoadExchange {
         for (int i = 0; i < reads.size(); i++) {
           String node = nodes.get(i);
           NodeLoad load = valid(reads.get(i).result(), node);
-          if (load != null) {
+          if (load == null) {
+            lastRead.remove(node);
+          } else {
+            lastRead.put(node, new LastRead(load, startedNanos));
             take(load, replicasByNode.get(node), inFlight, budgets);
           }
+        }
+        for (String node : reused) {
+          take(lastRead.get(node).load(), replicasByNode.get(node), null, budgets);
         }
         return new RemoteLoad(inFlight, budgets, startedNanos);
       });
     });
   }
 
-  /** Keeps what {@code load} says of {@code replicas} (that node's own) and of the services they serve. */
+  /**
+   * Keeps what {@code load} says of {@code replicas} (that node's own) and of the services they serve.
+   *
+   * @param inFlight where the replicas' in-flight counts go; null to leave them out
+   */
   private static void take(NodeLoad load, Collection<Replica> replicas, Map<String, Long> inFlight,
                            Map<String, long[]> budgets) {
     Set<String> services = new HashSet<>();
     for (Replica replica : replicas) {
-      inFlight.put(replica.address(), load.inFlight().getOrDefault(replica.address(), 0L));
+      if (inFlight != null) {
+        inFlight.put(replica.address(), load.inFlight().getOrDefault(replica.address(), 0L));
+      }
       services.add(replica.service());
     }
     for (String service : services) {
@@ -171,6 +199,10 @@ public final class LoadExchange {
   /** Deletes a departed node's entry; any node may do it, and doing it twice is harmless. */
   public Future<Void> forget(String departedNodeId) {
     newestSeen.remove(departedNodeId);
+    lastRead.remove(departedNodeId);
     return map.compose(m -> m.remove(departedNodeId)).mapEmpty();
+  }
+
+  private record LastRead(NodeLoad load, long startedNanos) {
   }
 }

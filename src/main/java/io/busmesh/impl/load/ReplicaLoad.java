@@ -133,6 +133,11 @@ public final class ReplicaLoad {
     return reported > shared ? reported : shared;
   }
 
+  /** Whether an answer since {@code sinceNanos} carried the replica's own in-flight count (and it is still trusted). */
+  public boolean reportedSince(long sinceNanos) {
+    return reportedInFlight >= 0 && reportedAtNanos - sinceNanos >= 0;
+  }
+
   /** Drops the replica's own count if it is older than its time to live; the balancer's loop does it every share period. */
   public void expireReport(long nowNanos) {
     if (reportedInFlight >= 0 && nowNanos - reportedAtNanos > settings.reportTtlNanos()) {
