@@ -101,11 +101,11 @@ public final class LoadExchange {
     return map.compose(m -> {
       List<String> nodes = new ArrayList<>();
       List<Future<JsonObject>> reads = new ArrayList<>();
-      List<String> reused = new ArrayList<>();
+      Map<String, LastRead> reused = new HashMap<>();
       replicasByNode.keySet().stream().filter(node -> !node.equals(nodeId)).forEach(node -> {
         LastRead last = lastRead.get(node);
         if (reported.contains(node) && last != null && startedNanos - last.startedNanos() < REUSE_NANOS) {
-          reused.add(node);
+          reused.put(node, last);
         } else {
           nodes.add(node);
           reads.add(m.get(node));
@@ -124,9 +124,7 @@ public final class LoadExchange {
             take(load, replicasByNode.get(node), inFlight, budgets);
           }
         }
-        for (String node : reused) {
-          take(lastRead.get(node).load(), replicasByNode.get(node), null, budgets);
-        }
+        reused.forEach((node, last) -> take(last.load(), replicasByNode.get(node), null, budgets));
         return new RemoteLoad(inFlight, budgets, startedNanos);
       });
     });
