@@ -175,9 +175,10 @@ class MalformedCallTest {
 
   /**
    * What the JVM's live objects other than byte arrays take, after a full GC (the JVM's own class
-   * histogram). Byte arrays are left out: Netty's buffer pools keep and trim chunks of megabytes as
-   * traffic comes and goes, which moved the used heap by ±30 MB between readings of the same state, while
-   * what a node could leak per message (map entries, records, strings) are objects of other classes.
+   * histogram). Byte arrays are left out: in a JVM that runs several cluster members, the buffers of
+   * their connections come and go with traffic, and the used heap after the same flood differed by −23
+   * to +39 MB between runs, against a few MB without them; what a node could leak per message (map
+   * entries, records, strings) are objects of other classes.
    */
   static long retainedHeap() throws Exception {
     String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
