@@ -217,7 +217,8 @@ class LauncherProcessIT {
         + " last call to it was sent " + (lastSentToAny - lastSentToResumed) + " ms before its last call to any replica");
     assertTrue(lastSentToResumed > backInViewAtMillis,
         "the client sent no call to the resumed replica once it was back in the view: " + summary.encode());
-    assertEquals(0, summary.getInteger("failed"), summary.encode());
+    // The client's own log says what its balancer saw (members leaving, views emptied) when calls failed.
+    assertEquals(0, summary.getInteger("failed"), summary.encode() + "\nthe client's output:\n" + client.output());
     assertEquals(0, exitCode, client.output());
     assertTrue(hungProcess.output().contains("This node rejoined the cluster after a split"),
         "the resumed node re-announced its replicas: " + hungProcess.output());
