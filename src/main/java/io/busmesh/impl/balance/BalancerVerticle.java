@@ -102,7 +102,7 @@ public final class BalancerVerticle extends VerticleBase {
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
     loadSharing = new LoadSharing(context, registry.nodeId(), new LoadExchange(vertx, registry.nodeId(), controlPlane, clock),
-        served, routes.clients()::all, routes::routes, registry::liveNodes, clock,
+        served, routes.clients(), routes::routes, registry::liveNodes, clock,
         TimeUnit.MILLISECONDS.toNanos(options.getLoadSharePeriodMs()));
     metrics = new MetricsPublisher(vertx, registry.nodeId(), options, routes, clock, loadSharing::viewAgeNanos);
     dashboard = new DashboardFeed(registry.nodeId(), routes, metrics, events, clock,

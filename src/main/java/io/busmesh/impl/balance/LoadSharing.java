@@ -11,7 +11,6 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +37,7 @@ final class LoadSharing {
   private final String nodeId;
   private final LoadExchange exchange;
   private final ServedReplicas served;
-  private final Supplier<Collection<ReplicaClient>> clients;
+  private final ReplicaClients clients;
   private final Supplier<Iterable<ServiceRoute>> routes;
   private final Supplier<Set<String>> liveNodes;
   private final Clock clock;
@@ -48,7 +47,7 @@ final class LoadSharing {
   private boolean failing;
 
   LoadSharing(Context loop, String nodeId, LoadExchange exchange, ServedReplicas served,
-              Supplier<Collection<ReplicaClient>> clients, Supplier<Iterable<ServiceRoute>> routes,
+              ReplicaClients clients, Supplier<Iterable<ServiceRoute>> routes,
               Supplier<Set<String>> liveNodes, Clock clock, long periodNanos) {
     this.loop = loop;
     this.nodeId = nodeId;
@@ -110,22 +109,18 @@ final class LoadSharing {
    */
   private Set<String> reportedNodes(Map<String, List<Replica>> called) {
     long since = clock.nanoTime() - periodNanos;
-    Map<String, ReplicaClient> byAddress = new HashMap<>();
-    for (ReplicaClient client : clients.get()) {
-      byAddress.put(client.replica().address(), client);
-    }
     Set<String> reported = new HashSet<>();
     called.forEach((node, replicas) -> {
-      boolean all = true;
-      for (Replica replica : replicas) {
-        ReplicaClient client = byAddress.get(replica.address());
-        all &= client != null && client.load().reportedSince(since);
-      }
-      if (all) {
+      if (replicas.stream().allMatch(replica -> reportedSince(replica, since))) {
         reported.add(node);
       }
     });
     return reported;
+  }
+
+  private boolean reportedSince(Replica replica, long sinceNanos) {
+    ReplicaClient client = clients.get(replica.address());
+    return client != null && client.load().reportedSince(sinceNanos);
   }
 
   private void apply(RemoteLoad remote, List<ServedReplicas.Load> own) {
@@ -138,7 +133,7 @@ final class LoadSharing {
       budget[1] += load.retries();
     }
     long now = clock.nanoTime();
-    for (ReplicaClient client : clients.get()) {
+    for (ReplicaClient client : clients.all()) {
       String address = client.replica().address();
       long counted = client.replica().nodeId().equals(nodeId) ? ownInFlight.getOrDefault(address, 0L) : remote.inFlight(address);
       client.load().setRemoteInFlight(Math.max(0, counted - client.load().localInFlight()));
