@@ -9,6 +9,7 @@
 #   bench/selection-cost.sh                                       # both benchmarks
 #   bench/selection-cost.sh SelectionCostBenchmark -p strategy=p2c,adaptive
 #   bench/selection-cost.sh ListChangeCostBenchmark -p strategy=consistent-hash -p change=remove
+#   bench/selection-cost.sh AccountingCostBenchmark               # a replica's accounting of one call, in ns
 #
 # A first argument that is not an option names the benchmarks to run (a JMH regex); any JMH options
 # follow. Results are printed and also written to target/selection-cost.json.

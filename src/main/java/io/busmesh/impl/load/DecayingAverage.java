@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Written from any event loop without locking or allocating: a writer that finds another one at work
  * skips its sample. An average of many samples loses nothing by missing one now and then, and no
- * thread ever waits. Readers see the last completed update.
+ * thread ever waits. The fields are plain: the guard's release as a writer leaves publishes them, and
+ * readers acquire the guard before reading, so they see at least the last completed update (one that
+ * races a writer may see part of the next, which mistimes one sample). That spares every sample the
+ * fences of three volatile writes.
  */
 final class DecayingAverage {
 
@@ -29,13 +32,15 @@ final class DecayingAverage {
   private final double minWeight;
   private final boolean peakSensitive;
   private final boolean idleSampleWeighs;
-  private volatile double value;
-  private volatile long stampNanos;
-  /** Samples seen, counted up to {@value #WARM_UP_SAMPLES} + 1; written under the guard only. */
+  // Written under the guard only; read after acquiring it (see the class comment).
+  private double value;
+  private long stampNanos;
+  /** Samples seen, counted up to {@value #WARM_UP_SAMPLES} + 1. */
   private int samples;
-  private volatile boolean empty;
+  private boolean empty;
   /**
-   * 1 while a thread writes. An AtomicInteger (Unsafe intrinsics) rather than a VarHandle: an answer is
+   * 1 while a thread writes; its release publishes what the writer wrote. An AtomicInteger (Unsafe
+   * intrinsics) rather than a VarHandle: an answer is
    * accounted for deep in the event loop's call tree, beyond the depth to which C2 inlines, where a
    * VarHandle access stays a chain of real calls through its guards (seen in profiles of the mesh).
    */
@@ -115,21 +120,25 @@ final class DecayingAverage {
 
   /** The average decayed to {@code nowNanos}; 0 before the first sample. */
   double valueAt(long nowNanos) {
+    writing.get(); // acquire: what the last writer released
     return value * decayAt(nowNanos);
   }
 
   /** The average as the last sample left it, not decayed. */
   double lastValue() {
+    writing.get();
     return value;
   }
 
   /** How much of the average is left at {@code nowNanos}, after idling since the last sample: e^(-idle/τ idle). */
   double decayAt(long nowNanos) {
+    writing.get();
     long idle = nowNanos - stampNanos;
-    return idle <= 0 ? 1 : Math.exp(-idle / idleDecayNanos);
+    return idle <= 0 ? 1 : 1 - weightOf(idle / idleDecayNanos);
   }
 
   boolean isEmpty() {
+    writing.get();
     return empty;
   }
 }
