@@ -19,7 +19,8 @@ import java.util.List;
  * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
  * every path is warmed up for {@code warmupSeconds} in all, in two passes; then, before each level, each
  * path runs at that level, unmeasured, one second at a time, until its JVM's JIT compiled for less than
- * {@value OverheadBenchmark#SETTLED_JIT_PERCENT}% of the run, or {@code settleRuns} times (0: not at all):
+ * {@value OverheadBenchmark#SETTLED_JIT_PERCENT}% of the run {@value OverheadBenchmark#SETTLED_QUIET_RUNS} runs in a
+ * row, or {@code settleRuns} times (0: not at all):
  * each level exercises other code and type profiles, and a JIT that still compiles takes CPU from the
  * calls it measures, more from the path with more code, while a long-running deployment has settled.
  * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run also stops
