@@ -275,7 +275,8 @@ final class ReplicaClient implements AttemptTarget {
 
     @Override
     public boolean answered(Message<Object> answer) {
-      return answer.body() instanceof ReplyException failure ? end(null, failure, true) : end(answer, null, true);
+      ReplyException failure = Answers.failureOf(answer);
+      return failure != null ? end(null, failure, true) : end(answer, null, true);
     }
 
     /**

@@ -300,7 +300,7 @@ final class RoutedCall implements CallInfo {
     if (!relayed.hasEnded()) {
       return relayed.answered(answer);
     }
-    if (done || answer.body() instanceof ReplyException) {
+    if (done || Answers.failureOf(answer) != null) {
       return false; // a late failure: the attempt under way decides
     }
     end(null); // a late success: the first answer wins, as it would for a hedged call
