@@ -10,6 +10,7 @@
 #   bench/slow-replica.sh                       # busmesh's default strategy and p2c, both scenarios (~2 min)
 #   bench/slow-replica.sh adaptive round-robin  # any strategies by name; "default" is busmesh's default
 #   BENCH_SCENARIOS=mixed BENCH_RUNS=3 bench/slow-replica.sh default
+#   BENCH_STRATEGY_OPTIONS='{"latencyTolerance": 3}' bench/slow-replica.sh adaptive   # settings for every named strategy
 #   BENCH_JAR=/path/to/other/busmesh.jar ...    # the replicas and caller run from another build (the
 #                                               # caller class comes from this build's test classes)
 set -euo pipefail
@@ -81,7 +82,7 @@ for ((run = 1; run <= RUNS; run++)); do
       replica "$cluster" "$scenario-$strategy-r2" "$slowDelay" "$([[ $scenario == mixed ]] && echo true || echo false)"
       replica "$cluster" "$scenario-$strategy-r3" 2 false
       mesh='{}'
-      [[ $strategy == default ]] || mesh="{\"services\": {\"calculator\": {\"strategy\": \"$strategy\"}}}"
+      [[ $strategy == default ]] || mesh="{\"services\": {\"calculator\": {\"strategy\": \"$strategy\", \"strategyOptions\": ${BENCH_STRATEGY_OPTIONS:-{\}}}}}"
       conf="{\"calls\": $CALLS, \"firstCalls\": $FIRST, \"concurrency\": 16, \"label\": \"$scenario\", \"mesh\": $mesh}"
       log="$WORK/$scenario-$strategy-caller.log"
       # shellcheck disable=SC2046
