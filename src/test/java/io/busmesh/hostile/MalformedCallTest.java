@@ -32,8 +32,6 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import javax.management.ObjectName;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,45 +171,7 @@ class MalformedCallTest {
     return handler;
   }
 
-  /**
-   * What the JVM's live objects other than byte arrays take once that stops changing, after a full GC
-   * (the JVM's own class histogram). Byte arrays are left out: in a JVM that runs several cluster
-   * members, the buffers of their connections come and go with traffic, and the used heap after the same
-   * flood differed by −23 to +39 MB between runs. What a node could leak per message (map entries,
-   * records, strings) are objects of other classes. Work still under way after a flood (thousands of
-   * registry entries read on each resync) holds objects for a while too, so readings are taken until two
-   * in a row agree within 2 MB (at most 10), and the lowest is returned: what stays.
-   */
-  static long retainedHeap() throws Exception {
-    long lowest = liveBytesOtherThanByteArrays();
-    long previous = lowest;
-    for (int i = 1; i < 10; i++) {
-      Thread.sleep(200); // readings apart by at least one resync of the flood test
-      long next = liveBytesOtherThanByteArrays();
-      lowest = Math.min(lowest, next);
-      if (Math.abs(next - previous) < 2L * 1024 * 1024) {
-        break;
-      }
-      previous = next;
-    }
-    return lowest;
-  }
-
-  private static long liveBytesOtherThanByteArrays() throws Exception {
-    String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-        new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-        new Object[] {new String[0]}, new String[] {String[].class.getName()});
-    long bytes = 0;
-    for (String line : histogram.split("\n")) {
-      String[] columns = line.trim().split("\\s+");
-      if (columns.length >= 4 && columns[0].endsWith(":") && !columns[3].equals("[B")) {
-        bytes += Long.parseLong(columns[2]);
-      }
-    }
-    return bytes;
-  }
-
-  static long usedHeapAfterGc() throws InterruptedException {
+  private static long usedHeapAfterGc() throws InterruptedException {
     var memory = ManagementFactory.getMemoryMXBean();
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
