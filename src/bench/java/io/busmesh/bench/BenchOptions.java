@@ -17,10 +17,10 @@ import java.util.List;
  *  "mesh": {...MeshOptions}}}</pre>
  * One caller measures each {@code concurrency}; then {@code callers} callers, each on its own event
  * loop, keep {@code callersInFlight} calls in flight each (1 turns that level off). Before measuring,
- * every path is warmed up for {@code warmupSeconds} in all, in two passes; then, before each level, each
- * path runs at that level, unmeasured, one second at a time, until its JVM's JIT compiled for less than
- * {@value OverheadBenchmark#SETTLED_JIT_PERCENT}% of the run {@value OverheadBenchmark#SETTLED_QUIET_RUNS} runs in a
- * row, or {@code settleRuns} times (0: not at all):
+ * every path is warmed up for {@code warmupSeconds} in all, in two passes; then, before each level, the
+ * paths run rounds at that level exactly like the measured ones, unmeasured, until in
+ * {@value OverheadBenchmark#SETTLED_QUIET_ROUNDS} rounds in a row every path's JVM compiled for less than
+ * {@value OverheadBenchmark#SETTLED_JIT_PERCENT}% of its run, or {@code settleRuns} rounds are over (0: not at all):
  * each level exercises other code and type profiles, and a JIT that still compiles takes CPU from the
  * calls it measures, more from the path with more code, while a long-running deployment has settled.
  * {@code callsPerLevel} is per call path and is split evenly over the rounds; every run also stops

@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,15 +31,13 @@ public class OverheadBenchmark extends VerticleBase {
   private static final int WARMUP_CONCURRENCY = 16;
   private static final int WARMUP_PASSES = 2;
   private static final long PROBE_RETRY_MS = 100;
-  /** A settling run lasts this long. */
-  private static final long SETTLE_RUN_NANOS = 1_000_000_000L;
   /** A run is quiet if its JIT compiled for at most this share of it. */
   static final int SETTLED_JIT_PERCENT = 2;
   /**
-   * A path has settled at a level after this many quiet runs in a row: the JIT compiles in bursts, and
-   * with one quiet second as the test, bursts of 100-500 ms still fell in the measured rounds.
+   * A level has settled after this many quiet rounds in a row: the JIT compiles in bursts, and with one
+   * quiet run as the test, bursts of 100-500 ms still fell in the measured rounds.
    */
-  static final int SETTLED_QUIET_RUNS = 3;
+  static final int SETTLED_QUIET_ROUNDS = 3;
 
   private BenchOptions options;
 
@@ -96,7 +95,7 @@ public class OverheadBenchmark extends VerticleBase {
   }
 
   /**
-   * Warms every path up (in turns, twice), then measures each level in rounds, once every path has
+   * Warms every path up (in turns, twice), then measures each level in rounds, once the paths have
    * settled at that level (see {@link #settle}). Within a level the
    * paths take turns run by run, starting one further each round, so slow drift (JIT, GC, the other
    * JVM) falls on all of them alike rather than on whichever would always run first.
@@ -113,39 +112,57 @@ public class OverheadBenchmark extends VerticleBase {
       }
     }
     for (Level level : options.levels()) {
-      for (String path : paths) {
-        chain = chain.compose(v -> settle(runs, path, level, options.settleRuns(), 0));
-      }
+      chain = chain.compose(v -> settle(runs, level, options.settleRuns(), 0));
       for (int round = 0; round < options.rounds(); round++) {
-        for (int turn = 0; turn < paths.size(); turn++) {
-          String path = paths.get((turn + round) % paths.size());
-          String label = "round " + (round + 1) + "/" + options.rounds();
-          chain = chain.compose(v -> run(runs, path, level, options.callsPerRun(), options.maxNanosPerRun(), label))
-              .map(run -> {
-                report.add(level, run);
-                return null;
-              });
-        }
+        int turnShift = round;
+        String label = "round " + (round + 1) + "/" + options.rounds();
+        chain = chain.compose(v -> round(runs, level, turnShift, label).map(results -> {
+          results.forEach(run -> report.add(level, run));
+          return null;
+        }));
       }
     }
     return chain.map(report);
   }
 
   /**
-   * Runs {@code path} at {@code level}, unmeasured, until its JIT was quiet {@value #SETTLED_QUIET_RUNS} runs in
-   * a row (see {@link BenchOptions}) or {@code runsLeft} runs are over.
+   * Runs every path once at {@code level}, in turns starting {@code turnShift} paths further (one further
+   * each round), each run bounded by the conf's calls and time per run.
    */
-  private Future<Void> settle(PathRuns runs, String path, Level level, int runsLeft, int quietInARow) {
-    if (runsLeft <= 0) {
+  private Future<List<RunResult>> round(PathRuns runs, Level level, int turnShift, String label) {
+    List<String> paths = options.paths();
+    Future<List<RunResult>> chain = Future.succeededFuture(new ArrayList<>());
+    for (int turn = 0; turn < paths.size(); turn++) {
+      String path = paths.get((turn + turnShift) % paths.size());
+      chain = chain.compose(results -> run(runs, path, level, options.callsPerRun(), options.maxNanosPerRun(), label)
+          .map(run -> {
+            results.add(run);
+            return results;
+          }));
+    }
+    return chain;
+  }
+
+  /**
+   * Runs rounds at {@code level}, unmeasured, until every path's JIT was quiet in {@value #SETTLED_QUIET_ROUNDS}
+   * rounds in a row (see {@link BenchOptions}) or {@code roundsLeft} rounds are over. The rounds are the
+   * measured ones' very pattern, because the JIT throws away compiled code that meets a branch it never saw
+   * taken: runs that stopped on their time bound alone, one path without pause, never ended on their call
+   * count or resumed after idling through the others' turns, and the first measured rounds of the mesh then
+   * spent 100-160 ms recompiling its whole inlined call path.
+   */
+  private Future<Void> settle(PathRuns runs, Level level, int roundsLeft, int quietInARow) {
+    if (roundsLeft <= 0) {
       return Future.succeededFuture();
     }
-    return run(runs, path, level, Integer.MAX_VALUE, SETTLE_RUN_NANOS, "settling").compose(run -> {
-      if (run.clientJitMillis() < 0) {
+    return round(runs, level, roundsLeft, "settling").compose(results -> {
+      if (results.stream().anyMatch(run -> run.clientJitMillis() < 0)) {
         return Future.succeededFuture(); // no JIT figures in this JVM: nothing to wait for
       }
-      boolean quiet = run.clientJitMillis() * 1_000_000L * 100 <= (long) SETTLED_JIT_PERCENT * run.elapsedNanos();
-      int quietRuns = quiet ? quietInARow + 1 : 0;
-      return quietRuns >= SETTLED_QUIET_RUNS ? Future.succeededFuture() : settle(runs, path, level, runsLeft - 1, quietRuns);
+      boolean quiet = results.stream().allMatch(run ->
+          run.clientJitMillis() * 1_000_000L * 100 <= (long) SETTLED_JIT_PERCENT * run.elapsedNanos());
+      int quietRounds = quiet ? quietInARow + 1 : 0;
+      return quietRounds >= SETTLED_QUIET_ROUNDS ? Future.succeededFuture() : settle(runs, level, roundsLeft - 1, quietRounds);
     });
   }
 
