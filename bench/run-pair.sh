@@ -51,14 +51,9 @@ with_security() {
   fi
 }
 
-# Builds only a missing jar: rewriting one that other JVMs are running from breaks them
-# (NoClassDefFoundError), so a stale jar gets a warning and is left to the user to rebuild.
-if [[ ! -f $JAR ]]; then
-  echo "busmesh-bench: building $JAR" >&2
-  mvn -B -q -DskipTests package
-elif [[ -n $(find src/main src/examples src/bench -newer "$JAR" -print -quit) ]]; then
-  echo "busmesh-bench: warning: $JAR is older than the sources; rebuild it with 'mvn -B -q -DskipTests package'" >&2
-fi
+# shellcheck source=bench/fresh-jar.sh
+source bench/fresh-jar.sh
+fresh_jar
 # The JVMs run from a private copy: a rebuild of target/ during the run must not pull classes from under them.
 RUN_JAR=$(mktemp "${TMPDIR:-/tmp}/busmesh-bench-jar.XXXXXX")
 cp "$JAR" "$RUN_JAR"

@@ -23,10 +23,9 @@ RUNS=${BENCH_RUNS:-1}
 CALLS=${BENCH_CALLS:-30000}
 FIRST=${BENCH_FIRST_CALLS:-3000}
 JAR=target/busmesh.jar
-if [[ ! -f $JAR ]]; then
-  echo "busmesh-bench: building $JAR" >&2
-  mvn -B -q -DskipTests package
-fi
+# shellcheck source=bench/fresh-jar.sh
+source bench/fresh-jar.sh
+fresh_jar
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/busmesh-slow-replica.XXXXXX")
 cp "${BENCH_JAR:-$JAR}" "$WORK/busmesh.jar" # private copies: a rebuild during the run must not pull classes from under the JVMs
 CALLER_CP="$WORK/busmesh.jar"

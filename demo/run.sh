@@ -81,10 +81,9 @@ summary() { # prints the caller's JSON summary, one replica per line
   echo "  latency:" $(echo "$line" | grep -o '"p50Us":[0-9]*,"p99Us":[0-9]*,"p999Us":[0-9]*' | tr ',' ' ')
 }
 
-if [ ! -f target/busmesh.jar ]; then
-  say "Building target/busmesh.jar"
-  mvn -B -q -DskipTests package
-fi
+# shellcheck source=bench/fresh-jar.sh
+source bench/fresh-jar.sh
+fresh_jar
 cp target/busmesh.jar "$JAR"
 
 if $TLS; then
