@@ -4,7 +4,7 @@
 # address, raw requests, a second direct proxy as control), has them take turns, and prints a table,
 # ratios and one JSON line.
 #
-#   bench/overhead.sh                          # defaults: about 4 minutes on 2 cores
+#   bench/overhead.sh                          # defaults: about 9 minutes on 2 cores
 #   bench/overhead.sh '{"isolated": false}'    # every path in the client JVM itself (what one profiler sees)
 #   bench/overhead.sh '{"rounds": 5}'          # conf of OverheadBenchmark (see BenchOptions)
 #   BENCH_TLS=1 bench/overhead.sh              # both event buses over mutual TLS (certificates from bin/dev-ca.sh)
