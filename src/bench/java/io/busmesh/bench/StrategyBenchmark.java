@@ -89,7 +89,7 @@ public class StrategyBenchmark extends VerticleBase {
           }
           System.out.println(json.encode());
           int code = ar.succeeded() && failures == 0 ? 0 : 1;
-          writeReport().otherwiseEmpty().compose(v -> vertx.close()).onComplete(x -> System.exit(code));
+          writeReport().otherwiseEmpty().onComplete(v -> vertx.close().onComplete(x -> System.exit(code))); // see OverheadBenchmark.finish
         });
     return Future.succeededFuture();
   }
