@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * "mesh": {
  *   "resyncIntervalMs": 5000, "drainTimeoutMs": 10000,
  *   "shareInFlight": true, "loadSharePeriodMs": 100, "metricsPeriodMs": 1000, "metricsWindowMs": 10000,
+ *   "coalesceFlushes": true,
  *   "defaults": {"strategy": "adaptive", "callTimeoutMs": 10000, "slowStartMs": 0, "ewmaDecayMs": 10000},
  *   "services": {"calculator": {"strategy": "consistent-hash", "strategyOptions": {"hashKey": "arg:a"}}},
  *   "security": {"keyPath": "certs/node-1.key", "certPath": "certs/node-1.crt", "caPath": "certs/ca.crt"},
@@ -33,6 +34,7 @@ public class MeshOptions {
   private long resyncIntervalMs = DEFAULT_RESYNC_INTERVAL_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private boolean shareInFlight = true;
+  private boolean coalesceFlushes = true;
   private long loadSharePeriodMs = DEFAULT_LOAD_SHARE_PERIOD_MS;
   private long metricsPeriodMs = DEFAULT_METRICS_PERIOD_MS;
   private long metricsWindowMs = DEFAULT_METRICS_WINDOW_MS;
@@ -49,9 +51,10 @@ public class MeshOptions {
   /** @throws IllegalArgumentException with a sentence naming the bad key and value */
   public MeshOptions(JsonObject json) {
     ConfigReader in = new ConfigReader("mesh options", json, "resyncIntervalMs", "drainTimeoutMs",
-        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "defaults", "services", "security",
+        "shareInFlight", "loadSharePeriodMs", "metricsPeriodMs", "metricsWindowMs", "coalesceFlushes", "defaults", "services", "security",
         "metrics", "health", "dashboard");
     setShareInFlight(in.bool("shareInFlight", true));
+    setCoalesceFlushes(in.bool("coalesceFlushes", true));
     setResyncIntervalMs(in.longBetween("resyncIntervalMs", DEFAULT_RESYNC_INTERVAL_MS, MIN_PERIOD_MS, MAX_MS));
     setDrainTimeoutMs(in.longBetween("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, MAX_MS));
     setLoadSharePeriodMs(in.longBetween("loadSharePeriodMs", DEFAULT_LOAD_SHARE_PERIOD_MS, MIN_PERIOD_MS, MAX_MS));
@@ -156,6 +159,21 @@ public class MeshOptions {
     return this;
   }
 
+  public boolean isCoalesceFlushes() {
+    return coalesceFlushes;
+  }
+
+  /**
+   * Whether the messages this node writes to another node in one run of an event loop leave in one
+   * write (the default) or each in its own, as in plain Vert.x. Coalescing costs a lone message
+   * nothing noticeable and saves CPU on both nodes under load; it covers every message of the
+   * node's event bus, not only calls through the mesh.
+   */
+  public MeshOptions setCoalesceFlushes(boolean coalesceFlushes) {
+    this.coalesceFlushes = coalesceFlushes;
+    return this;
+  }
+
   public long getLoadSharePeriodMs() {
     return loadSharePeriodMs;
   }
@@ -239,6 +257,7 @@ public class MeshOptions {
         .put("resyncIntervalMs", resyncIntervalMs)
         .put("drainTimeoutMs", drainTimeoutMs)
         .put("shareInFlight", shareInFlight)
+        .put("coalesceFlushes", coalesceFlushes)
         .put("loadSharePeriodMs", loadSharePeriodMs)
         .put("metricsPeriodMs", metricsPeriodMs)
         .put("metricsWindowMs", metricsWindowMs)

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,17 @@ class MeshOptionsTest {
 
     assertEquals("Invalid mesh options: unknown key [resyncIntervalMillis]; the keys it accepts are "
         + "[resyncIntervalMs, drainTimeoutMs, shareInFlight, loadSharePeriodMs, metricsPeriodMs, metricsWindowMs, "
-        + "defaults, services, security, metrics, health, dashboard].", e.getMessage());
+        + "coalesceFlushes, defaults, services, security, metrics, health, dashboard].", e.getMessage());
+  }
+
+  @Test
+  void flushCoalescingIsOnUnlessTurnedOff() {
+    assertTrue(new MeshOptions(new JsonObject()).isCoalesceFlushes());
+    MeshOptions off = new MeshOptions(new JsonObject().put("coalesceFlushes", false));
+
+    assertFalse(off.isCoalesceFlushes());
+    assertEquals(off.toJson(), new MeshOptions(off.toJson()).toJson());
+    assertThrows(IllegalArgumentException.class, () -> new MeshOptions(new JsonObject().put("coalesceFlushes", "no")));
   }
 
   @Test

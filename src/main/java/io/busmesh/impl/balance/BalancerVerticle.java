@@ -17,6 +17,7 @@ import io.busmesh.impl.registry.NodeWatcher;
 import io.busmesh.impl.registry.ReplicaRegistry;
 import io.busmesh.impl.registry.ReplicaView;
 import io.busmesh.impl.replica.ServedReplicas;
+import io.busmesh.impl.transport.FlushCoalescing;
 import io.busmesh.impl.trust.ControlPlane;
 import io.busmesh.strategy.StrategyFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +47,8 @@ import java.util.stream.StreamSupport;
  * {@link RouteTable} turns it into each service's route, {@link LoadSharing} exchanges load figures,
  * {@link StrategyControl} obeys signed strategy changes and {@link MetricsPublisher} reports. All of
  * that runs on this verticle's event loop, off the path of calls; the calls themselves are routed on
- * their callers' loops by the {@link CallInterceptor} it installs.
+ * their callers' loops by the {@link CallInterceptor} it installs, and leave in batches through the
+ * event-bus connections that {@link FlushCoalescing} tunes.
  */
 public final class BalancerVerticle extends VerticleBase {
 
@@ -77,6 +79,7 @@ public final class BalancerVerticle extends VerticleBase {
   private MeshMeters meters; // null when no registry: nothing is measured for Micrometer
   private PrometheusMeterRegistry ownRegistry; // made here when Prometheus is asked for and Vert.x has no such registry
   private RelayedReplies relayedReplies;
+  private FlushCoalescing flushes = FlushCoalescing.OFF;
   private AutoCloseable nodeWatcher;
   private ForeignConsumerWatch foreignConsumers;
 
@@ -96,8 +99,9 @@ public final class BalancerVerticle extends VerticleBase {
     registerServiceExceptionCodec();
     foreignConsumers = ForeignConsumerWatch.watch(vertx, address -> context.runOnContext(v -> routes.checkForeignConsumers(address)));
     relayedReplies = new RelayedReplies();
+    flushes = options.isCoalesceFlushes() ? FlushCoalescing.of(vertx.eventBus()) : FlushCoalescing.OFF;
     routes = new RouteTable(vertx, context, registry.nodeId(), options, clock, relayedReplies, foreignConsumers, rejected,
-        events);
+        events, flushes::coalesceNewConnections);
     viewKeeper = new ViewKeeper(context, registry, controlPlane, rejected,
         service -> routes.activeRoute(service) != null, routes::viewChanged);
     options.configuredServices().forEach(service -> routes.ensure(service, true));
@@ -122,7 +126,10 @@ public final class BalancerVerticle extends VerticleBase {
     if (options.isShareInFlight()) {
       vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
     }
-    vertx.setPeriodic(TICK_MS, id -> routes.tick());
+    vertx.setPeriodic(TICK_MS, id -> {
+      routes.tick();
+      flushes.coalesceNewConnections(); // connections opened other than by a warm-up: replies, plain sends
+    });
     if (options.getMetricsPeriodMs() > 0) {
       vertx.setPeriodic(options.getMetricsPeriodMs(), id -> metrics.publish());
     }
@@ -161,6 +168,7 @@ public final class BalancerVerticle extends VerticleBase {
     }
     vertx.eventBus().removeOutboundInterceptor(interceptor);
     vertx.eventBus().removeInboundInterceptor(relayedReplies);
+    flushes.stop();
     nodeWatcher.close();
     foreignConsumers.close();
     return Future.succeededFuture();

@@ -27,11 +27,14 @@ final class ConnectionWarmer {
 
   private final EventBus eventBus;
   private final String nodeId;
+  private final Runnable connected;
   private final Set<String> warmed = ConcurrentHashMap.newKeySet();
 
-  ConnectionWarmer(EventBus eventBus, String nodeId) {
+  /** @param connected told once a ping is answered or failed, when its connection is up (or failed); on the pinging loop */
+  ConnectionWarmer(EventBus eventBus, String nodeId, Runnable connected) {
     this.eventBus = eventBus;
     this.nodeId = nodeId;
+    this.connected = connected;
   }
 
   /** Pings {@code replica} from the loop of {@code from}, at once if on it, if no replica of its node was pinged yet. */
@@ -46,7 +49,8 @@ final class ConnectionWarmer {
   }
 
   private void ping(Replica replica) {
-    eventBus.request(replica.address(), null, PING); // the answer (or its absence) says nothing a call will not
+    // The answer (or its absence) says nothing a call will not; it only tells that the connection is up.
+    eventBus.request(replica.address(), null, PING).onComplete(answer -> connected.run());
   }
 
   /** A node that left: if it comes back, its connection is new. */

@@ -75,9 +75,10 @@ final class RouteTable {
    * @param loop     the balancer's loop, where the table is changed
    * @param rejected where refusals of what strangers did are logged, at most once a period
    * @param events   where breaker, membership, ejection and panic changes are recorded for the dashboard
+   * @param warmed   told when a connection a warm-up opened is up (or failed); any thread
    */
   RouteTable(Vertx vertx, Context loop, String nodeId, MeshOptions options, Clock clock, RelayedReplies relayedReplies,
-             ForeignConsumerWatch foreignConsumers, RateLimitedLog rejected, MeshEvents events) {
+             ForeignConsumerWatch foreignConsumers, RateLimitedLog rejected, MeshEvents events, Runnable warmed) {
     this.vertx = vertx;
     this.loop = loop;
     this.nodeId = nodeId;
@@ -87,7 +88,7 @@ final class RouteTable {
     this.foreignConsumers = foreignConsumers;
     this.rejected = rejected;
     this.events = events;
-    this.warmer = new ConnectionWarmer(vertx.eventBus(), nodeId);
+    this.warmer = new ConnectionWarmer(vertx.eventBus(), nodeId, warmed);
     this.clients = new ReplicaClients(vertx, loop, options, clock, this::breakerChanged, replica -> {
       ServiceRoute route = routes.get(replica.service());
       ContextInternal caller = route == null ? null : route.caller();
