@@ -18,9 +18,10 @@ import java.util.Map;
  * node one wake-up of its reader per message. With Netty's {@link FlushConsolidationHandler} in a
  * connection's pipeline, the messages that the connection's event loop writes in one run of its
  * tasks leave in one write, when the loop reaches the flush scheduled behind them (gRPC Java's write
- * queue does the same). A lone message still leaves at the end of the task that wrote it; under load,
- * calls leave in batches of up to {@value #MAX_FLUSHES_HELD}, which at 16 calls in flight and more
- * costs a node less CPU per message than plain Vert.x.
+ * queue does the same). A message waits at most for the tasks already queued on its loop (alone, it
+ * leaves at the end of the task that wrote it); under load, calls leave in batches of up to
+ * {@value #MAX_FLUSHES_HELD}, which at 16 calls in flight and more costs a node less CPU per message
+ * than plain Vert.x.
  * <p>
  * Vert.x has no hook into the pipelines of its event-bus connections, so this reads two private
  * fields of its clustered event bus ({@code ClusteredEventBus.outboundConnections} and
