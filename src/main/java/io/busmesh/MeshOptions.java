@@ -164,10 +164,11 @@ public class MeshOptions {
   }
 
   /**
-   * Whether the messages this node writes to another node in one run of an event loop leave in one
-   * write (the default) or each in its own, as in plain Vert.x. Coalescing costs a lone message
-   * nothing noticeable and saves CPU on both nodes under load; it covers every message of the
-   * node's event bus, not only calls through the mesh.
+   * Whether a message this node writes to another node while the event loop has more work queued
+   * waits for that work and leaves in one write with what it writes (the default), or each message
+   * leaves in a write of its own, as in plain Vert.x. A message with nothing queued behind it leaves
+   * at once either way; under load, coalescing saves CPU on both nodes. It covers every message of
+   * the node's event bus, not only calls through the mesh.
    */
   public MeshOptions setCoalesceFlushes(boolean coalesceFlushes) {
     this.coalesceFlushes = coalesceFlushes;

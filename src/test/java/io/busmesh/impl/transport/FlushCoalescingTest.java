@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -51,7 +52,7 @@ class FlushCoalescingTest {
   }
 
   @Test
-  void theMessagesOfOneRunOfTheLoopLeaveInOneFlush() throws Exception {
+  void messagesWrittenWhileTheLoopHasWorkQueuedLeaveTogetherAndALoneOneAtOnce() throws Exception {
     Vertx sender = cluster.addNode();
     Vertx receiver = cluster.addNode();
     List<Integer> received = new CopyOnWriteArrayList<>();
@@ -74,16 +75,21 @@ class FlushCoalescingTest {
       }
     });
 
-    sendInOneTask(loop, sender.eventBus(), 1, 10);
+    sendQueuedBehindABusyTask(loop, sender.eventBus(), 1, 10);
     Await.until("10 messages received", TIMEOUT, () -> received.size() == 11);
     assertEquals(10, flushed.getAndSet(0), "plain Vert.x flushes every message");
 
     assertEquals(1, flushes.coalesceNewConnections());
     assertEquals(0, flushes.coalesceNewConnections(), "a connection gets the handler once");
-    sendInOneTask(loop, sender.eventBus(), 11, 100);
+    sendQueuedBehindABusyTask(loop, sender.eventBus(), 11, 100);
     Await.until("100 more messages received", TIMEOUT, () -> received.size() == 111);
 
-    assertEquals(1, flushed.get(), "the 100 messages written by one task leave in one flush");
+    assertEquals(1, flushed.getAndSet(0), "100 messages written by tasks queued together leave in one flush");
+    assertEquals(1, onLoop(loop, () -> {
+      sender.eventBus().send("sink", 111);
+      return Future.succeededFuture(flushed.get());
+    }), "a message with nothing queued behind it is flushed by the task that wrote it");
+    Await.until("the last message received", TIMEOUT, () -> received.size() == 112);
     for (int i = 0; i < received.size(); i++) {
       assertEquals(i, received.get(i), "messages arrive in the order they were sent");
     }
@@ -161,12 +167,24 @@ class FlushCoalescingTest {
     return pipelines.get(0);
   }
 
-  private static void sendInOneTask(Context loop, EventBus bus, int first, int count) {
+  /** Sends {@code count} messages, each from a task of its own, all queued while a task holds the loop. */
+  private static void sendQueuedBehindABusyTask(Context loop, EventBus bus, int first, int count) throws InterruptedException {
+    CountDownLatch allQueued = new CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
     loop.runOnContext(v -> {
-      for (int i = first; i < first + count; i++) {
-        bus.send("sink", i);
+      holding.countDown();
+      try {
+        allQueued.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
+    holding.await(10, TimeUnit.SECONDS);
+    for (int i = first; i < first + count; i++) {
+      int n = i;
+      loop.runOnContext(v -> bus.send("sink", n));
+    }
+    allQueued.countDown();
   }
 
   private static <T> T onLoop(Context loop, Supplier<Future<T>> action) throws Exception {
