@@ -104,6 +104,9 @@ public final class FlushCoalescing {
 
   /** Takes the handler out of every connection again (it flushes what it holds): the mesh leaves Vert.x as it was. */
   public synchronized void stop() {
+    if (connections == null) {
+      return; // OFF, shared by every mesh that does not coalesce
+    }
     stopped = true;
     for (ChannelPipeline pipeline : pipelines()) {
       try {
