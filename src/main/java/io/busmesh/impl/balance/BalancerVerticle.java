@@ -122,7 +122,10 @@ public final class BalancerVerticle extends VerticleBase {
             service -> routes.route(service) != null, this::useStrategy)).completion();
     nodeWatcher = NodeWatcher.watch(vertx, nodeId -> context.runOnContext(v -> nodeLeft(nodeId)),
         () -> context.runOnContext(v -> viewKeeper.rejoined()));
-    vertx.setPeriodic(options.getResyncIntervalMs(), id -> viewKeeper.resync());
+    vertx.setPeriodic(options.getResyncIntervalMs(), id -> {
+      viewKeeper.resync();
+      routes.recheckForeignConsumers();
+    });
     if (options.isShareInFlight()) {
       vertx.setPeriodic(options.getLoadSharePeriodMs(), id -> loadSharing.round());
     }

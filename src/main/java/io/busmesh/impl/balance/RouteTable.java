@@ -361,6 +361,19 @@ final class RouteTable {
     }
   }
 
+  /**
+   * Re-reads the plain consumers on the name of every service this node calls. The Hazelcast events that
+   * report them can be lost while a member joins (seen in a test: one of four nodes heard of a consumer
+   * that a member registered right after joining), so the balancer does this every resync period too.
+   */
+  void recheckForeignConsumers() {
+    for (ServiceRoute route : routes.values()) {
+      if (route.isActive()) {
+        checkForeignConsumers(route.service());
+      }
+    }
+  }
+
   /** Re-reads the plain consumers on a service name or replica address (never on the path of a call). */
   void checkForeignConsumers(String address) {
     ServiceRoute route = routes.get(address);
