@@ -174,12 +174,14 @@ class FlushCoalescingTest {
     loop.runOnContext(v -> {
       holding.countDown();
       try {
-        allQueued.await(10, TimeUnit.SECONDS);
+        if (!allQueued.await(10, TimeUnit.SECONDS)) {
+          throw new AssertionError("the sends were not queued within 10 s");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
-    holding.await(10, TimeUnit.SECONDS);
+    assertTrue(holding.await(10, TimeUnit.SECONDS), "the loop took the task that holds it");
     for (int i = first; i < first + count; i++) {
       int n = i;
       loop.runOnContext(v -> bus.send("sink", n));
